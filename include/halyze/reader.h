@@ -1,0 +1,60 @@
+/* Streaming line reader over files, stdin and (multi-member) gzip. */
+#ifndef HZ_READER_H
+#define HZ_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "halyze/status.h"
+
+#define HZ_READER_DEFAULT_MAX_LINE (64u * 1024u)
+
+/* Line flags. */
+#define HZ_LINE_CRLF     0x1u  /* a CR before the LF was removed */
+#define HZ_LINE_NO_EOL   0x2u  /* last line of the input, without LF */
+#define HZ_LINE_OVERLONG 0x4u  /* longer than max_line: only a prefix is given */
+#define HZ_LINE_CUT      0x8u  /* the input broke off (truncated/corrupt gzip) inside this line */
+
+struct hz_line {
+	const char *p;      /* valid until the next hz_reader_next call */
+	size_t n;           /* bytes in p; for OVERLONG, the prefix kept */
+	uint64_t no;        /* 1-based physical line number in this input */
+	uint64_t full_len;  /* real length (differs from n for OVERLONG) */
+	unsigned flags;
+};
+
+struct hz_reader_opts {
+	size_t max_line;     /* 0 = HZ_READER_DEFAULT_MAX_LINE */
+};
+
+struct hz_reader_stats {
+	uint64_t bytes_in;   /* bytes read from the file (compressed size for gzip) */
+	uint64_t bytes_out;  /* bytes of text delivered (decompressed) */
+	uint64_t lines;      /* lines delivered */
+	uint64_t overlong;   /* of which overlong */
+	int compressed;      /* gzip detected */
+	uint64_t size_hint;  /* file size from fstat, 0 when unknown (pipes) */
+};
+
+struct hz_reader;
+
+/* Opens `path` ("-" or NULL for stdin). gzip is detected by its magic bytes.
+ * Returns 0, or HZ_EOPEN / HZ_EISDIR / HZ_ENOMEM with err filled. */
+int hz_reader_open(struct hz_reader **out, const char *path,
+		   const struct hz_reader_opts *opts, struct hz_err *err);
+
+/* Reads over an already open descriptor, which the reader does not close. */
+int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
+		      const struct hz_reader_opts *opts, struct hz_err *err);
+
+/* Delivers the next line. Returns 1 with *line set, 0 at the clean end of
+ * input, or a negative status with err filled (file, line where the damage
+ * starts, byte offset). After an error every complete line before the damage
+ * has been delivered (and a partial one, flagged HZ_LINE_CUT); the next call
+ * returns 0. */
+int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err);
+
+const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r);
+
+void hz_reader_free(struct hz_reader *r);
+
+#endif
