@@ -1,0 +1,36 @@
+/* Which format a traffic line belongs to, and handing its fields to the consumers. */
+#ifndef HZ_ROUTER_H
+#define HZ_ROUTER_H
+
+#include "halyze/envelope.h"
+#include "halyze/logformat.h"
+#include "halyze/status.h"
+#include "halyze/summary.h"
+
+struct hz_router;
+
+struct hz_router *hz_router_new(void);
+void hz_router_free(struct hz_router *r);
+
+/* Adds a format. `name` labels it in reasons ("httplog", "fe_custom");
+ * `tag`, when not NULL, is the syslog tag (log-tag) whose lines go to it
+ * first; `proxy`, when not NULL, is the frontend that uses it. The router
+ * takes ownership of f, also on failure. Returns 0 or HZ_ENOMEM. */
+int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+		  struct hz_format *f);
+
+/* Adds the predefined formats tried when the user gave neither a format nor
+ * a config: httplog, httpslog, tcplog, httplog-clf, httplog-legacy. */
+int hz_router_add_defaults(struct hz_router *r, struct hz_err *err);
+
+size_t hz_router_count(const struct hz_router *r);
+
+/* The scan's traffic callback (see struct hz_scan_opts): ud is the router.
+ * Tries the format that matched last, then those whose tag is the line's,
+ * then the rest; records a match in s. Returns 1 for traffic, 0 when no
+ * format fits (*why names the field that failed in the format that got
+ * furthest; it lives until the next call), or a negative status. */
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env,
+		      const char **why);
+
+#endif

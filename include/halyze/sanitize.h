@@ -1,0 +1,28 @@
+/* Making attacker-controlled log bytes safe for terminals and JSON. */
+#ifndef HZ_SANITIZE_H
+#define HZ_SANITIZE_H
+
+#include <stddef.h>
+
+enum hz_escape_mode {
+	/* For JSON strings: valid UTF-8 passes, each byte of an invalid
+	 * sequence becomes the four characters \xHH. Jansson then escapes
+	 * control characters itself. */
+	HZ_ESC_UTF8 = 0,
+	/* For terminals: as HZ_ESC_UTF8, and also every C0/C1 control
+	 * character, DEL and backslash-free bidirectional overrides become
+	 * \xHH or \u{HHHH}, so no byte of log data can move the cursor,
+	 * change colours or reorder text. */
+	HZ_ESC_TERMINAL = 1
+};
+
+/* Writes the escaped form of (p, n) into dst (capacity cap, always
+ * NUL-terminated when cap > 0). Returns the length the full result needs,
+ * excluding the NUL (like snprintf): a result >= cap was cut, at a
+ * character boundary. */
+size_t hz_escape(char *dst, size_t cap, const char *p, size_t n, enum hz_escape_mode mode);
+
+/* Display width of an escaped string for column alignment (code points). */
+size_t hz_display_width(const char *s);
+
+#endif

@@ -1,0 +1,42 @@
+/* One streaming pass: reader -> envelope -> router -> tokenizer -> consumers. */
+#ifndef HZ_SCAN_H
+#define HZ_SCAN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "halyze/status.h"
+#include "halyze/summary.h"
+
+struct hz_envelope;
+
+/* What a progress callback is told, every few hundred thousand lines. */
+struct hz_progress {
+	const char *path;
+	uint64_t bytes_in;     /* of this file, as read (compressed for gzip) */
+	uint64_t size;         /* of this file, 0 when unknown */
+	uint64_t lines;        /* of this file */
+};
+
+struct hz_scan_opts {
+	size_t max_line;               /* 0: the reader's default */
+	int headers_only;              /* account lines and syslog headers only */
+	/* The traffic consumer (the router over the compiled formats): returns 1
+	 * when the line was traffic and has been recorded in s, 0 when it is not
+	 * (with *why set to a short, low-cardinality reason), or a negative
+	 * status. NULL: no line is traffic. */
+	int (*traffic)(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why);
+	void *traffic_ud;
+	void (*progress)(void *ud, const struct hz_progress *p);
+	void *progress_ud;
+	volatile sig_atomic_t *stop;   /* set asynchronously to end the scan early */
+};
+
+/* Scans one input ("-" for stdin) into s. An input that cannot be opened or
+ * breaks off (gzip damage, read error) is recorded in s->files and returned
+ * as a negative status with err filled; every line read before is in s.
+ * Returns 0, or 1 when opts->stop ended the scan early (s->partial set). */
+int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *opts,
+		 struct hz_err *err);
+
+#endif

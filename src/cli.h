@@ -1,0 +1,67 @@
+/* The command-line front end's shared declarations (not part of the core). */
+#ifndef HZ_CLI_H
+#define HZ_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "halyze/scan.h"
+#include "halyze/status.h"
+
+/* Exit codes; man/halyze.1 EXIT STATUS documents each. */
+enum {
+	HZ_EXIT_OK = 0,
+	HZ_EXIT_INPUT = 1,       /* an input could not be read completely */
+	HZ_EXIT_USAGE = 2,       /* bad command line */
+	HZ_EXIT_UNPARSED = 3,    /* --strict and some lines were not parsed */
+	HZ_EXIT_OUTPUT = 4,      /* the output could not be written */
+	HZ_EXIT_CONFIG = 5,      /* a format, config or rule file is invalid */
+	HZ_EXIT_INTERNAL = 70,   /* out of memory or a bug */
+	HZ_EXIT_INTERRUPTED = 130
+};
+
+struct cli_opts {
+	int json;
+	int strict;
+	int headers_only;
+	int quiet;
+	int progress;            /* -1 auto, 0 off, 1 on */
+	size_t max_line;
+	size_t samples;
+	size_t top;
+	const char *output;
+	const char **formats;    /* --format, repeatable */
+	size_t nformats;
+	const char *config;
+	char **inputs;
+	size_t ninputs;
+};
+
+/* Parses argv. Returns -1 to go on, or an exit code (after --help,
+ * --version, or a usage error already reported). */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+void cli_free(struct cli_opts *o);
+
+/* "halyze: " + message on stderr; log bytes in it are escaped. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The CLI's one format for a core error: "halyze: FILE:LINE: message". */
+void cli_report(const struct hz_err *e);
+
+/* Output to a file is written to a temporary name and renamed at the end. */
+struct cli_out {
+	FILE *f;
+	const char *path;        /* NULL for stdout */
+	char *tmp;
+};
+int cli_out_open(struct cli_out *o, const char *path);
+/* Closes and renames; returns 0 or HZ_EXIT_OUTPUT with the error reported. */
+int cli_out_close(struct cli_out *o, int ok);
+
+/* Progress line on a terminal. */
+struct cli_progress;
+struct cli_progress *cli_progress_new(char **inputs, size_t n);
+void cli_progress_file(struct cli_progress *p, size_t index);
+void cli_progress_cb(void *ud, const struct hz_progress *pr);
+void cli_progress_done(struct cli_progress *p);
+
+#endif

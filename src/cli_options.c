@@ -1,0 +1,205 @@
+/* The option table: one source for getopt_long, --help and the man page test. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "cli.h"
+
+enum {
+	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG
+};
+
+struct opt_doc {
+	struct option o;
+	int shortopt;            /* 0 when none */
+	const char *arg;         /* argument name for --help, NULL when none */
+	const char *help;
+};
+
+/* Every option, in --help order. tests/cli/options.sh checks each long name
+ * against man/halyze.1. */
+static const struct opt_doc table[] = {
+	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
+	  "print the summary as one JSON document (schema halyze.summary.v1)" },
+	{ { "output", required_argument, NULL, 'o' }, 'o', "FILE",
+	  "write the summary to FILE (replaced atomically) instead of stdout" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, 0, "FMT|NAME",
+	  "a log-format string or predefined name (httplog, tcplog, httpslog, ...); repeatable" },
+	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
+	  "read the log formats from haproxy.cfg" },
+	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
+	  "exit with status 3 when any line could not be parsed" },
+	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
+	  "longest line parsed; longer ones are counted as overlong (default 64K; k/M suffixes)" },
+	{ { "samples", required_argument, NULL, OPT_SAMPLES }, 0, "N",
+	  "unparsed lines kept as examples (default 5)" },
+	{ { "top", required_argument, NULL, OPT_TOP }, 0, "N",
+	  "rows per table in the text summary (default 20)" },
+	{ { "headers-only", no_argument, NULL, OPT_HEADERS_ONLY }, 0, NULL,
+	  "only read lines and syslog headers (the accounting pass); messages are not parsed" },
+	{ { "progress", no_argument, NULL, OPT_PROGRESS }, 0, NULL,
+	  "show progress on stderr even when it is not a terminal" },
+	{ { "no-progress", no_argument, NULL, OPT_NO_PROGRESS }, 0, NULL,
+	  "never show progress" },
+	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
+	  "no progress and no warnings on stderr (errors are still reported)" },
+	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
+	{ { "version", no_argument, NULL, 'V' }, 'V', NULL,
+	  "show the version and the PCRE2, Jansson and zlib versions, and exit" },
+};
+#define NOPTS (sizeof(table) / sizeof(table[0]))
+
+static void help(void)
+{
+	printf("Usage: halyze [OPTION]... [FILE]...\n"
+	       "Analyze HAProxy logs: account for every line, summarise traffic, connection\n"
+	       "errors and HAProxy's own messages. FILEs may be plain or gzip (detected by\n"
+	       "content); with no FILE, or when FILE is -, read standard input.\n\nOptions:\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		char left[64];
+		const struct opt_doc *d = &table[i];
+		int n = 0;
+		if (d->shortopt)
+			n = snprintf(left, sizeof(left), "-%c, ", d->shortopt);
+		else
+			n = snprintf(left, sizeof(left), "    ");
+		snprintf(left + n, sizeof(left) - (size_t)n, "--%s%s%s", d->o.name, d->arg ? " " : "",
+			 d->arg ? d->arg : "");
+		printf("  %-26s %s\n", left, d->help);
+	}
+	printf("\nExit status: 0 success; 1 an input could not be read completely; 2 usage\n"
+	       "error; 3 unparsed lines under --strict; 4 output not written; 5 invalid\n"
+	       "format or config; 70 internal error; 130 interrupted (partial summary).\n"
+	       "See halyze(1) for the JSON schema and the details.\n");
+}
+
+static void version(void)
+{
+	char pcre[64] = "?";
+
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("halyze %s\nPCRE2 %s\nJansson %s\nzlib %s\n", HZ_VERSION, pcre, jansson_version_str(),
+	       zlibVersion());
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("halyze: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'halyze --help' for more information.\n", stderr);
+}
+
+/* A size with an optional k/K/m/M/g/G suffix (powers of 1024). */
+static int parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end || v < min || v > max)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *o)
+{
+	struct option longopts[NOPTS + 1];
+	char shortopts[2 * NOPTS + 2];
+	size_t k = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->progress = -1;
+	o->samples = 5;
+	o->top = 20;
+	for (size_t i = 0; i < NOPTS; i++) {
+		longopts[i] = table[i].o;
+		if (table[i].shortopt) {
+			shortopts[k++] = (char)table[i].shortopt;
+			if (table[i].o.has_arg == required_argument)
+				shortopts[k++] = ':';
+		}
+	}
+	memset(&longopts[NOPTS], 0, sizeof(longopts[0]));
+	shortopts[k] = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': help(); return HZ_EXIT_OK;
+		case 'V': version(); return HZ_EXIT_OK;
+		case 'q': o->quiet = 1; break;
+		case 'o': o->output = optarg; break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_STRICT: o->strict = 1; break;
+		case OPT_HEADERS_ONLY: o->headers_only = 1; break;
+		case OPT_PROGRESS: o->progress = 1; break;
+		case OPT_NO_PROGRESS: o->progress = 0; break;
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_FORMAT: {
+			const char **f = realloc(o->formats, (o->nformats + 1) * sizeof(*f));
+			if (!f)
+				return HZ_EXIT_INTERNAL;
+			o->formats = f;
+			o->formats[o->nformats++] = optarg;
+			break;
+		}
+		case OPT_MAX_LINE:
+			if (parse_size(optarg, 80, (size_t)1 << 30, &o->max_line)) {
+				usage_error("--max-line: '%s' is not a size from 80 to 1G", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_SAMPLES:
+			if (parse_size(optarg, 0, 10000, &o->samples)) {
+				usage_error("--samples: '%s' is not a number from 0 to 10000", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_TOP:
+			if (parse_size(optarg, 1, 1000000, &o->top)) {
+				usage_error("--top: '%s' is not a number from 1 to 1000000", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case ':':
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return HZ_EXIT_USAGE;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+			return HZ_EXIT_USAGE;
+		}
+	}
+	o->inputs = argv + optind;
+	o->ninputs = (size_t)(argc - optind);
+	return -1;
+}
+
+void cli_free(struct cli_opts *o)
+{
+	free(o->formats);
+}

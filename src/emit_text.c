@@ -1,0 +1,216 @@
+/* The summary as aligned text for people; log bytes are escaped for the terminal. */
+#include "halyze/emit.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "halyze/sanitize.h"
+#include "errfmt.h"
+
+#define LABEL_MAX 72
+
+/* Escapes a label and cuts it to LABEL_MAX display columns. */
+static const char *label(char *buf, size_t cap, const char *p, size_t n)
+{
+	size_t need = hz_escape(buf, cap, p, n, HZ_ESC_TERMINAL);
+	size_t w = 0, i = 0;
+
+	for (; buf[i]; i++) {
+		if (((unsigned char)buf[i] & 0xC0) != 0x80 && ++w > LABEL_MAX)
+			break;
+	}
+	if (buf[i] || need >= cap) {
+		/* back off to fit an ellipsis */
+		while (i > 0 && w > LABEL_MAX - 3) {
+			i--;
+			if (((unsigned char)buf[i] & 0xC0) != 0x80)
+				w--;
+		}
+		strcpy(buf + i, "...");
+	}
+	return buf;
+}
+
+static void pct(char *b, size_t cap, uint64_t part, uint64_t whole)
+{
+	if (whole)
+		snprintf(b, cap, "%5.1f%%", 100.0 * (double)part / (double)whole);
+	else
+		snprintf(b, cap, "     -");
+}
+
+/* A table of one counter per key, heaviest first. */
+static void table(FILE *out, const char *title, const char *keyname, const struct hz_countmap *m,
+		  size_t col, uint64_t whole, size_t top)
+{
+	struct hz_countmap_entry *e;
+	size_t n = hz_countmap_size(m), shown, width = strlen(keyname);
+	char buf[4 * LABEL_MAX + 64], p[16];
+	uint64_t rest = 0;
+
+	if (!n)
+		return;
+	e = hz_countmap_sorted(m, col);
+	if (!e)
+		return;
+	shown = n < top ? n : top;
+	for (size_t i = 0; i < shown; i++) {
+		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
+		if (w > width)
+			width = w;
+	}
+	fprintf(out, "\n%s\n", title);
+	fprintf(out, "  %-*s %12s %7s\n", (int)width, keyname, "count", "share");
+	for (size_t i = 0; i < shown; i++) {
+		const char *l = label(buf, sizeof(buf), e[i].key, e[i].n);
+		pct(p, sizeof(p), e[i].vals[col], whole);
+		fprintf(out, "  %s%*s %12" PRIu64 " %7s\n", l, (int)(width - hz_display_width(l)), "",
+			e[i].vals[col], p);
+	}
+	for (size_t i = shown; i < n; i++)
+		rest += e[i].vals[col];
+	if (n > shown) {
+		pct(p, sizeof(p), rest, whole);
+		fprintf(out, "  %-*s %12" PRIu64 " %7s\n", (int)width, "(others)", rest, p);
+	}
+	free(e);
+}
+
+static void frontends(FILE *out, const struct hz_countmap *m, uint64_t whole, size_t top)
+{
+	struct hz_countmap_entry *e;
+	size_t n = hz_countmap_size(m), shown, width = 8;
+	char buf[4 * LABEL_MAX + 64], p[16];
+
+	if (!n || !(e = hz_countmap_sorted(m, HZ_FE_REQUESTS)))
+		return;
+	shown = n < top ? n : top;
+	for (size_t i = 0; i < shown; i++) {
+		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
+		if (w > width)
+			width = w;
+	}
+	fprintf(out, "\nFrontends\n  %-*s %12s %7s  %s\n", (int)width, "frontend", "requests", "share", "tls");
+	for (size_t i = 0; i < shown; i++) {
+		const char *l = label(buf, sizeof(buf), e[i].key, e[i].n);
+		pct(p, sizeof(p), e[i].vals[HZ_FE_REQUESTS], whole);
+		fprintf(out, "  %s%*s %12" PRIu64 " %7s  %s\n", l, (int)(width - hz_display_width(l)), "",
+			e[i].vals[HZ_FE_REQUESTS], p, e[i].vals[HZ_FE_TLS] ? "yes" : "no");
+	}
+	if (n > shown)
+		fprintf(out, "  (%zu more)\n", n - shown);
+	free(e);
+}
+
+static void human_bytes(char *b, size_t cap, uint64_t v)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double d = (double)v;
+	int u = 0;
+
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(b, cap, u ? "%.1f %s" : "%.0f %s", d, unit[u]);
+}
+
+static void accounting(FILE *out, const struct hz_summary *s)
+{
+	char p[16];
+	uint64_t bytes = 0;
+	char hb[32];
+
+	for (size_t i = 0; i < s->nfiles; i++)
+		bytes += s->files[i].bytes;
+	human_bytes(hb, sizeof(hb), bytes);
+	fprintf(out, "Lines read: %" PRIu64 " in %zu input%s (%s)%s\n", s->lines, s->nfiles,
+		s->nfiles == 1 ? "" : "s", hb, s->partial ? "  [PARTIAL: interrupted]" : "");
+	pct(p, sizeof(p), s->requests, s->lines);
+	fprintf(out, "  %-22s %12" PRIu64 " %7s\n", "requests", s->requests, p);
+	pct(p, sizeof(p), s->connection_errors, s->lines);
+	fprintf(out, "  %-22s %12" PRIu64 " %7s\n", "connection errors", s->connection_errors, p);
+	pct(p, sizeof(p), s->messages, s->lines);
+	fprintf(out, "  %-22s %12" PRIu64 " %7s\n", "haproxy messages", s->messages, p);
+	pct(p, sizeof(p), s->unparsed, s->lines);
+	fprintf(out, "  %-22s %12" PRIu64 " %7s\n", "unparsed", s->unparsed, p);
+	if (hz_summary_accounted(s) != s->lines)
+		fprintf(out, "  WARNING: %" PRIu64 " lines unaccounted for (a bug: please report it)\n",
+			s->lines - hz_summary_accounted(s));
+}
+
+static void headers(FILE *out, const struct hz_summary *s)
+{
+	int kinds = 0;
+
+	for (int h = 0; h < HZ_HDR_COUNT; h++)
+		kinds += s->headers[h] > 0;
+	if (!kinds)
+		return;
+	fprintf(out, "\nSyslog headers\n");
+	for (int h = 0; h < HZ_HDR_COUNT; h++)
+		if (s->headers[h])
+			fprintf(out, "  %-22s %12" PRIu64 "\n", hz_hdr_name((enum hz_hdr)h), s->headers[h]);
+}
+
+static void samples(FILE *out, const struct hz_summary *s)
+{
+	char buf[4 * HZ_SAMPLE_MAX + 64], f[1024];
+
+	if (!s->nsamples)
+		return;
+	fprintf(out, "\nUnparsed samples\n");
+	for (size_t i = 0; i < s->nsamples; i++) {
+		const struct hz_sample *x = &s->samples[i];
+		hz_escape(f, sizeof(f), x->file, strlen(x->file), HZ_ESC_TERMINAL);
+		fprintf(out, "  %s:%" PRIu64 ": %s\n", f, x->line, x->reason);
+		hz_escape(buf, 200, x->text, x->n, HZ_ESC_TERMINAL);
+		fprintf(out, "    %s%s\n", buf, strlen(buf) >= 199 || x->n == HZ_SAMPLE_MAX ? "..." : "");
+	}
+}
+
+static void file_errors(FILE *out, const struct hz_summary *s)
+{
+	char f[1024], m[1024];
+	int any = 0;
+
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct hz_file_summary *x = &s->files[i];
+		if (!x->error)
+			continue;
+		if (!any++)
+			fprintf(out, "\nInput errors\n");
+		hz_escape(f, sizeof(f), x->path, strlen(x->path), HZ_ESC_TERMINAL);
+		hz_escape(m, sizeof(m), x->error, strlen(x->error), HZ_ESC_TERMINAL);
+		if (x->error_line)
+			fprintf(out, "  %s:%" PRIu64 ": %s (kept %" PRIu64 " lines)\n", f, x->error_line, m, x->lines);
+		else
+			fprintf(out, "  %s: %s\n", f, m);
+	}
+}
+
+int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opts *o,
+		 struct hz_err *err)
+{
+	size_t top = o && o->top ? o->top : 20;
+
+	if (o && o->version)
+		fprintf(out, "halyze %s summary\n\n", o->version);
+	accounting(out, s);
+	frontends(out, s->frontends, s->requests, top);
+	table(out, "Status codes", "status", s->status, 0, s->requests, top);
+	table(out, "Termination states", "state", s->termination, 0, s->requests, top);
+	table(out, "Servers", "backend/server", s->servers, HZ_SRV_REQUESTS, s->requests, top);
+	table(out, "Connection errors", "message", s->connerr_messages, 0, s->connection_errors, top);
+	table(out, "Connection errors by frontend", "frontend", s->connerr_frontends, 0,
+	      s->connection_errors, top);
+	table(out, "HAProxy messages", "kind", s->message_kinds, 0, s->messages, top);
+	table(out, "Unparsed lines", "reason", s->unparsed_reasons, 0, s->unparsed, top);
+	samples(out, s);
+	headers(out, s);
+	file_errors(out, s);
+	if (fflush(out) == EOF || ferror(out))
+		return hz_err_set(err, HZ_EWRITE, "", "cannot write the summary");
+	return 0;
+}

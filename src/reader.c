@@ -1,0 +1,439 @@
+/* Streaming line reader: one buffer, memchr for '\n', gzip by magic bytes. */
+#include "halyze/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "errfmt.h"
+
+/* Bytes asked of read(2) or inflate() per refill. Big enough to amortise the
+ * system call, small enough that the memchr that follows finds it in cache. */
+#define CHUNK (256u * 1024u)
+/* What an overlong line keeps for samples. */
+#define OVERLONG_KEEP 1024u
+
+struct hz_reader {
+	int fd;
+	int own_fd;
+	char *name;
+	size_t max_line;
+
+	char *buf;          /* decompressed text; [start, end) not yet delivered */
+	size_t cap, start, end;
+	uint64_t text_off;  /* text bytes that came before buf[0] */
+	uint64_t lineno;
+	int eof;            /* no more text will arrive */
+
+	int skipping;       /* inside an overlong line, discarding up to '\n' */
+	uint64_t skip_len;
+	char *ovl;          /* prefix kept from the overlong line */
+	size_t ovl_n;
+
+	int pending;        /* error to report once the text before it is delivered */
+	uint64_t cut_no;    /* number of the line the damage cut, 0 if none */
+	struct hz_err perr;
+	int reported;
+
+	int gz;             /* gzip mode */
+	z_stream zs;
+	int zs_live;
+	unsigned char *zin;
+	int raw_eof;
+	uint64_t member;    /* gzip members started */
+
+	struct hz_reader_stats st;
+};
+
+static ssize_t read_full(int fd, void *p, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(fd, p, n);
+		if (r >= 0 || errno != EINTR)
+			return r;
+	}
+}
+
+static void set_pending(struct hz_reader *r, int code, const char *fmt, ...)
+	HZ_PRINTF(3, 4);
+
+static void set_pending(struct hz_reader *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->pending)
+		return;
+	r->pending = code;
+	memset(&r->perr, 0, sizeof(r->perr));
+	r->perr.code = code;
+	snprintf(r->perr.file, sizeof(r->perr.file), "%s", r->name);
+	va_start(ap, fmt);
+	vsnprintf(r->perr.msg, sizeof(r->perr.msg), fmt, ap);
+	va_end(ap);
+	r->eof = 1;
+}
+
+/* Reads raw bytes for the inflater. */
+static void gz_read_raw(struct hz_reader *r)
+{
+	ssize_t got;
+
+	if (r->raw_eof)
+		return;
+	if (r->zs.avail_in > 0 && r->zs.next_in != r->zin)
+		memmove(r->zin, r->zs.next_in, r->zs.avail_in);
+	r->zs.next_in = r->zin;
+	got = read_full(r->fd, r->zin + r->zs.avail_in, CHUNK - r->zs.avail_in);
+	if (got < 0) {
+		set_pending(r, HZ_EREAD, "%s", strerror(errno));
+		r->raw_eof = 1;
+		return;
+	}
+	if (got == 0)
+		r->raw_eof = 1;
+	r->zs.avail_in += (uInt)got;
+	r->st.bytes_in += (uint64_t)got;
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* After a member's end: start the next member, or decide the stream is over. */
+static void gz_next_member(struct hz_reader *r)
+{
+	for (;;) {
+		if (r->zs.avail_in < 2 && !r->raw_eof) {
+			gz_read_raw(r);
+			continue;
+		}
+		if (r->zs.avail_in == 0) {
+			r->eof = 1;
+			return;
+		}
+		if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f && r->zs.next_in[1] == 0x8b) {
+			inflateReset(&r->zs);
+			r->member++;
+			return;
+		}
+		/* gzip(1) accepts zero padding after the last member; so do we. */
+		if (all_zero(r->zs.next_in, r->zs.avail_in)) {
+			r->zs.avail_in = 0;
+			if (r->raw_eof) {
+				r->eof = 1;
+				return;
+			}
+			continue;
+		}
+		set_pending(r, HZ_EGZIP_TRAILING,
+			    "garbage after gzip data (member %llu ends at text byte %llu)",
+			    (unsigned long long)r->member,
+			    (unsigned long long)(r->text_off + r->end));
+		return;
+	}
+}
+
+/* Inflates into buf[end, cap). Returns the bytes produced. */
+static size_t gz_fill(struct hz_reader *r)
+{
+	size_t room = r->cap - r->end, made = 0;
+
+	while (made == 0 && !r->eof) {
+		int zr;
+
+		if (r->zs.avail_in == 0) {
+			gz_read_raw(r);
+			if (r->pending)
+				break;
+			if (r->zs.avail_in == 0 && r->raw_eof) {
+				set_pending(r, HZ_EGZIP_TRUNCATED,
+					    "gzip stream truncated at compressed byte %llu",
+					    (unsigned long long)r->st.bytes_in);
+				break;
+			}
+		}
+		r->zs.next_out = (unsigned char *)r->buf + r->end;
+		r->zs.avail_out = (uInt)room;
+		zr = inflate(&r->zs, Z_NO_FLUSH);
+		made = room - r->zs.avail_out;
+		if (zr == Z_STREAM_END) {
+			r->end += made;
+			room -= made;
+			gz_next_member(r);
+			if (made)
+				return made;
+			continue;
+		}
+		if (zr == Z_OK || (zr == Z_BUF_ERROR && r->zs.avail_in == 0)) {
+			continue;
+		}
+		set_pending(r, HZ_EGZIP_CORRUPT, "gzip data corrupt at compressed byte %llu: %s",
+			    (unsigned long long)(r->st.bytes_in - r->zs.avail_in),
+			    r->zs.msg ? r->zs.msg : "invalid data");
+		break;
+	}
+	r->end += made;
+	return made;
+}
+
+static size_t plain_fill(struct hz_reader *r)
+{
+	size_t room = r->cap - r->end;
+	ssize_t got = read_full(r->fd, r->buf + r->end, room < CHUNK ? room : CHUNK);
+
+	if (got < 0) {
+		set_pending(r, HZ_EREAD, "%s", strerror(errno));
+		return 0;
+	}
+	if (got == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += (size_t)got;
+	r->st.bytes_in += (uint64_t)got;
+	return (size_t)got;
+}
+
+/* Moves the undelivered tail to the front and reads more behind it. */
+static void refill(struct hz_reader *r)
+{
+	if (r->start > 0) {
+		size_t tail = r->end - r->start;
+		if (tail)
+			memmove(r->buf, r->buf + r->start, tail);
+		r->text_off += r->start;
+		r->start = 0;
+		r->end = tail;
+	}
+	if (r->gz)
+		gz_fill(r);
+	else
+		plain_fill(r);
+}
+
+/* Reads the first bytes and switches to gzip when they are its magic. */
+static int sniff(struct hz_reader *r, struct hz_err *err)
+{
+	while (r->end < 2 && !r->eof) {
+		plain_fill(r);
+		if (r->pending) {
+			*err = r->perr;
+			return r->pending;
+		}
+	}
+	if (r->end >= 2 && (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
+		r->zin = malloc(CHUNK);
+		if (!r->zin)
+			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot allocate the inflate buffer");
+		memset(&r->zs, 0, sizeof(r->zs));
+		if (inflateInit2(&r->zs, 15 + 16) != Z_OK)
+			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot initialise zlib");
+		r->zs_live = 1;
+		memcpy(r->zin, r->buf, r->end);
+		r->zs.next_in = r->zin;
+		r->zs.avail_in = (uInt)r->end;
+		r->end = 0;
+		r->gz = 1;
+		r->member = 1;
+		r->st.compressed = 1;
+		r->eof = 0;
+		r->raw_eof = 0;
+		/* A file of just the magic bytes read to its end already. */
+	}
+	return 0;
+}
+
+int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
+		      const struct hz_reader_opts *opts, struct hz_err *err)
+{
+	struct hz_reader *r;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return hz_err_set(err, HZ_ENOMEM, name, "out of memory");
+	r->fd = fd;
+	r->name = strdup(name ? name : "-");
+	r->max_line = opts && opts->max_line ? opts->max_line : HZ_READER_DEFAULT_MAX_LINE;
+	r->cap = r->max_line + 1 + CHUNK;
+	r->buf = malloc(r->cap);
+	r->ovl = malloc(OVERLONG_KEEP);
+	if (!r->name || !r->buf || !r->ovl) {
+		hz_reader_free(r);
+		return hz_err_set(err, HZ_ENOMEM, name, "cannot allocate a %zu-byte line buffer", r->max_line);
+	}
+	if (fstat(fd, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			hz_reader_free(r);
+			return hz_err_set(err, HZ_EISDIR, name, "is a directory");
+		}
+		if (S_ISREG(sb.st_mode)) {
+			r->st.size_hint = (uint64_t)sb.st_size;
+#ifdef POSIX_FADV_SEQUENTIAL
+			posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+		}
+	}
+	rc = sniff(r, err);
+	if (rc) {
+		r->own_fd = 0;
+		hz_reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int hz_reader_open(struct hz_reader **out, const char *path,
+		   const struct hz_reader_opts *opts, struct hz_err *err)
+{
+	int fd, rc;
+
+	if (!path || strcmp(path, "-") == 0)
+		return hz_reader_open_fd(out, 0, "-", opts, err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*out = NULL;
+		return hz_err_set(err, errno == EISDIR ? HZ_EISDIR : HZ_EOPEN, path, "%s", strerror(errno));
+	}
+	rc = hz_reader_open_fd(out, fd, path, opts, err);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	(*out)->own_fd = 1;
+	return 0;
+}
+
+static int deliver(struct hz_reader *r, struct hz_line *line, const char *p, size_t n, unsigned flags)
+{
+	if (n && p[n - 1] == '\r') {
+		n--;
+		flags |= HZ_LINE_CRLF;
+	}
+	line->p = p;
+	line->n = n;
+	line->full_len = n;
+	line->no = ++r->lineno;
+	line->flags = flags;
+	if (flags & HZ_LINE_CUT)
+		r->cut_no = line->no;
+	r->st.lines++;
+	r->st.bytes_out += n;
+	return 1;
+}
+
+static int deliver_overlong(struct hz_reader *r, struct hz_line *line, unsigned flags)
+{
+	line->p = r->ovl;
+	line->n = r->ovl_n;
+	line->full_len = r->skip_len;
+	line->no = ++r->lineno;
+	line->flags = flags | HZ_LINE_OVERLONG;
+	if (flags & HZ_LINE_CUT)
+		r->cut_no = line->no;
+	r->st.lines++;
+	r->st.overlong++;
+	r->st.bytes_out += r->skip_len;
+	r->skipping = 0;
+	return 1;
+}
+
+int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err)
+{
+	for (;;) {
+		size_t avail = r->end - r->start;
+		const char *s = r->buf + r->start;
+		const char *nl;
+
+		if (r->skipping) {
+			nl = avail ? memchr(s, '\n', avail) : NULL;
+			if (nl) {
+				r->skip_len += (size_t)(nl - s);
+				r->start += (size_t)(nl - s) + 1;
+				return deliver_overlong(r, line, 0);
+			}
+			r->skip_len += avail;
+			r->start = r->end;
+			if (r->eof) {
+				if (r->skip_len || !r->pending)
+					return deliver_overlong(r, line, r->pending ? HZ_LINE_CUT : HZ_LINE_NO_EOL);
+			} else {
+				refill(r);
+				continue;
+			}
+		} else if (avail) {
+			nl = memchr(s, '\n', avail);
+			if (nl) {
+				size_t len = (size_t)(nl - s);
+				r->start += len + 1;
+				if (len > r->max_line && !(len == r->max_line + 1 && s[len - 1] == '\r')) {
+					r->ovl_n = len < OVERLONG_KEEP ? len : OVERLONG_KEEP;
+					memcpy(r->ovl, s, r->ovl_n);
+					r->skip_len = len;
+					return deliver_overlong(r, line, 0);
+				}
+				return deliver(r, line, s, len, 0);
+			}
+			if (avail > r->max_line) {
+				r->ovl_n = avail < OVERLONG_KEEP ? avail : OVERLONG_KEEP;
+				memcpy(r->ovl, s, r->ovl_n);
+				r->skipping = 1;
+				r->skip_len = 0;
+				continue;
+			}
+			if (r->eof) {
+				r->start = r->end;
+				return deliver(r, line, s, avail, r->pending ? HZ_LINE_CUT : HZ_LINE_NO_EOL);
+			}
+			refill(r);
+			continue;
+		} else if (!r->eof) {
+			refill(r);
+			continue;
+		}
+		/* Nothing left: report a pending error once, then the end. */
+		if (r->pending && !r->reported) {
+			r->reported = 1;
+			if (err) {
+				*err = r->perr;
+				err->line = r->cut_no ? r->cut_no : r->lineno + 1;
+				err->byte = r->text_off + r->end;
+			}
+			return r->pending;
+		}
+		return 0;
+	}
+}
+
+const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r)
+{
+	return &r->st;
+}
+
+void hz_reader_free(struct hz_reader *r)
+{
+	if (!r)
+		return;
+	if (r->zs_live)
+		inflateEnd(&r->zs);
+	if (r->own_fd)
+		close(r->fd);
+	free(r->zin);
+	free(r->buf);
+	free(r->ovl);
+	free(r->name);
+	free(r);
+}

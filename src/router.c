@@ -1,0 +1,152 @@
+/* Routes each traffic line to the format that wrote it and feeds the consumers. */
+#include "halyze/router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+struct route {
+	char *name;
+	char *tag;
+	char *proxy;
+	struct hz_format *fmt;
+	struct hz_stats_binding stats;
+};
+
+struct hz_router {
+	struct route *r;
+	size_t n, cap;
+	size_t last;               /* the route that matched last */
+	struct hz_match m;         /* scratch for one line */
+	char why[320];
+};
+
+struct hz_router *hz_router_new(void)
+{
+	return calloc(1, sizeof(struct hz_router));
+}
+
+void hz_router_free(struct hz_router *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->r[i].name);
+		free(r->r[i].tag);
+		free(r->r[i].proxy);
+		hz_format_free(r->r[i].fmt);
+	}
+	free(r->r);
+	free(r);
+}
+
+size_t hz_router_count(const struct hz_router *r)
+{
+	return r->n;
+}
+
+int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+		  struct hz_format *f)
+{
+	struct route *x;
+
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 8;
+		struct route *nr = realloc(r->r, ncap * sizeof(*nr));
+		if (!nr) {
+			hz_format_free(f);
+			return HZ_ENOMEM;
+		}
+		r->r = nr;
+		r->cap = ncap;
+	}
+	x = &r->r[r->n];
+	memset(x, 0, sizeof(*x));
+	x->fmt = f;
+	x->name = strdup(name ? name : "format");
+	x->tag = tag ? strdup(tag) : NULL;
+	x->proxy = proxy ? strdup(proxy) : NULL;
+	if (!x->name || (tag && !x->tag) || (proxy && !x->proxy)) {
+		free(x->name);
+		free(x->tag);
+		free(x->proxy);
+		hz_format_free(f);
+		return HZ_ENOMEM;
+	}
+	hz_stats_bind(f, &x->stats);
+	r->n++;
+	return 0;
+}
+
+int hz_router_add_defaults(struct hz_router *r, struct hz_err *err)
+{
+	/* Most common first: the first to match wins on lines that two fit. */
+	static const char *const names[] = { "httplog", "httpslog", "tcplog", "httplog-clf",
+					     "httplog-legacy" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct hz_format *f;
+		int rc = hz_format_predefined(names[i], &f, err);
+		if (rc)
+			return rc;
+		rc = hz_router_add(r, names[i], NULL, NULL, f);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const struct hz_envelope *env,
+		     struct hz_err *why)
+{
+	int rc = hz_format_match(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, why);
+	if (rc)
+		return 0;
+	r->last = i;
+	rc = hz_stats_record(s, &r->r[i].stats, &r->m);
+	return rc < 0 ? rc : 1;
+}
+
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why)
+{
+	struct hz_router *r = ud;
+	struct hz_err e, best;
+	size_t best_i = 0;
+	int rc;
+
+	if (r->n == 0) {
+		*why = "no format matched";
+		return 0;
+	}
+	best.col = 0;
+	best.msg[0] = 0;
+	rc = try_route(r, r->last, s, env, &e);
+	if (rc)
+		return rc;
+	best = e;
+	best_i = r->last;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < r->n; i++) {
+			const struct route *x = &r->r[i];
+			int tagged = x->tag && env->tag.n && hz_str_eq(env->tag, x->tag);
+			/* pass 0: routes whose tag is the line's; pass 1: the rest */
+			if (i == r->last || (pass == 0) != tagged)
+				continue;
+			rc = try_route(r, i, s, env, &e);
+			if (rc)
+				return rc;
+			if (e.col > best.col) {
+				best = e;
+				best_i = i;
+			}
+		}
+	}
+	if (r->n == 1)
+		snprintf(r->why, sizeof(r->why), "%s", best.msg[0] ? best.msg : "does not match the format");
+	else
+		snprintf(r->why, sizeof(r->why), "no format matched (closest: %s: %s)", r->r[best_i].name,
+			 best.msg[0] ? best.msg : "does not match");
+	*why = r->why;
+	return 0;
+}

@@ -1,0 +1,134 @@
+/* The per-line pipeline: every line read lands in exactly one bucket. */
+#include "halyze/scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "halyze/envelope.h"
+#include "halyze/messages.h"
+#include "halyze/reader.h"
+#include "errfmt.h"
+
+#define PROGRESS_EVERY 262144u
+
+static int count1(struct hz_countmap *m, const char *p, size_t n)
+{
+	uint64_t *c = hz_countmap_get(m, p, n);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+static int record_connerr(struct hz_summary *s, const struct hz_connerr *ce)
+{
+	int rc = count1(s->connerr_messages, ce->message.p, ce->known ? ce->message.n
+			: (ce->message.n > 120 ? 120 : ce->message.n));
+	if (!rc)
+		rc = count1(s->connerr_frontends, ce->frontend.p, ce->frontend.n);
+	s->connection_errors++;
+	return rc;
+}
+
+/* Classifies one line into requests, connection errors, messages or unparsed. */
+static int account(struct hz_summary *s, const struct hz_scan_opts *o, const char *path,
+		   const struct hz_line *l)
+{
+	struct hz_envelope env;
+	struct hz_connerr ce;
+	const char *kind, *why;
+
+	hz_envelope_parse(l->p, l->n, &env);
+	s->headers[env.kind]++;
+	if (l->flags & HZ_LINE_OVERLONG)
+		return hz_summary_unparsed(s, "overlong", path, l->no, l->p, l->n);
+	if (l->flags & HZ_LINE_CUT)
+		return hz_summary_unparsed(s, "cut by input damage", path, l->no, l->p, l->n);
+	if (o->headers_only)
+		return hz_summary_unparsed(s, "not parsed (--headers-only)", path, l->no, l->p, l->n);
+	if (env.msg.n == 0)
+		return hz_summary_unparsed(s, l->n ? "empty message" : "empty line", path, l->no, l->p, l->n);
+	why = "no format matched";
+	if (o->traffic) {
+		int rc = o->traffic(o->traffic_ud, s, &env, &why);
+		if (rc == 1) {
+			s->requests++;
+			return 0;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (hz_connerr_parse(env.msg.p, env.msg.n, &ce))
+		return record_connerr(s, &ce);
+	kind = hz_message_kind(env.msg.p, env.msg.n);
+	if (kind) {
+		s->messages++;
+		return count1(s->message_kinds, kind, strlen(kind));
+	}
+	return hz_summary_unparsed(s, why, path, l->no, l->p, l->n);
+}
+
+static void finish_file(struct hz_summary *s, long k, const struct hz_reader *r,
+			const struct hz_err *err, int rc)
+{
+	struct hz_file_summary *f = &s->files[k];
+
+	if (r) {
+		const struct hz_reader_stats *st = hz_reader_stats(r);
+		f->bytes = st->bytes_in;
+		f->text_bytes = st->bytes_out;
+		f->lines = st->lines;
+		f->compressed = st->compressed;
+	}
+	if (rc < 0) {
+		f->error_code = rc;
+		f->error = strdup(err->msg[0] ? err->msg : hz_strerror(rc));
+		f->error_line = err->line;
+	}
+}
+
+int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
+		 struct hz_err *err)
+{
+	struct hz_reader_opts ro = { o->max_line };
+	struct hz_reader *r = NULL;
+	struct hz_line l;
+	struct hz_err local;
+	long k = hz_summary_add_file(s, path ? path : "-");
+	int rc;
+
+	if (!err)
+		err = &local;
+	if (k < 0)
+		return hz_err_set(err, HZ_ENOMEM, path, "out of memory");
+	rc = hz_reader_open(&r, path, &ro, err);
+	if (rc) {
+		finish_file(s, k, NULL, err, rc);
+		return rc;
+	}
+	while ((rc = hz_reader_next(r, &l, err)) == 1) {
+		s->lines++;
+		rc = account(s, o, path, &l);
+		if (rc < 0) {
+			hz_err_set(err, rc, path, "%s", hz_strerror(rc));
+			err->line = l.no;
+			break;
+		}
+		if ((l.no % PROGRESS_EVERY) == 0) {
+			if (o->progress) {
+				const struct hz_reader_stats *st = hz_reader_stats(r);
+				struct hz_progress p = { path, st->bytes_in, st->size_hint, st->lines };
+				o->progress(o->progress_ud, &p);
+			}
+			if (o->stop && *o->stop) {
+				s->partial = 1;
+				rc = 1;
+				break;
+			}
+		}
+	}
+	finish_file(s, k, r, err, rc);
+	hz_reader_free(r);
+	return rc;
+}

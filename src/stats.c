@@ -1,0 +1,60 @@
+/* The default traffic consumer: frontends, status codes, termination states, servers. */
+#include "stats.h"
+
+#include <string.h>
+
+static int pick(const struct hz_format *f, const char *a, const char *b)
+{
+	int i = hz_format_find(f, a);
+	return i >= 0 || !b ? i : hz_format_find(f, b);
+}
+
+void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b)
+{
+	b->frontend = pick(f, "ft", "f");
+	b->backend = pick(f, "b", NULL);
+	b->server = pick(f, "s", NULL);
+	b->status = pick(f, "ST", NULL);
+	b->term = pick(f, "tsc", "ts");
+}
+
+static int count(struct hz_countmap *m, struct hz_str k)
+{
+	uint64_t *c = hz_countmap_get(m, k.p, k.n);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m)
+{
+	if (b->frontend >= 0) {
+		struct hz_str fe = m->v[b->frontend];
+		int tls = fe.n > 0 && fe.p[fe.n - 1] == '~';
+		uint64_t *c = hz_countmap_get(s->frontends, fe.p, fe.n - (size_t)tls);
+		if (!c)
+			return HZ_ENOMEM;
+		c[HZ_FE_REQUESTS]++;
+		c[HZ_FE_TLS] += (uint64_t)tls;
+	}
+	if (b->status >= 0 && count(s->status, m->v[b->status]))
+		return HZ_ENOMEM;
+	if (b->term >= 0 && count(s->termination, m->v[b->term]))
+		return HZ_ENOMEM;
+	if (b->backend >= 0 && b->server >= 0) {
+		char key[512];
+		struct hz_str be = m->v[b->backend], sv = m->v[b->server];
+		uint64_t *c;
+		if (be.n + sv.n + 1 > sizeof(key))
+			return 0;
+		memcpy(key, be.p, be.n);
+		key[be.n] = '/';
+		memcpy(key + be.n + 1, sv.p, sv.n);
+		c = hz_countmap_get(s->servers, key, be.n + 1 + sv.n);
+		if (!c)
+			return HZ_ENOMEM;
+		c[HZ_SRV_REQUESTS]++;
+	}
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* The default traffic consumer (private to the core). */
+#ifndef HZ_STATS_H
+#define HZ_STATS_H
+
+#include "halyze/logformat.h"
+#include "halyze/summary.h"
+
+/* Where the fields the summary needs sit in one format; -1 when absent. */
+struct hz_stats_binding {
+	int frontend, backend, server, status, term;
+};
+
+void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b);
+
+/* Adds one matched traffic line to the summary's tables. */
+int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m);
+
+#endif

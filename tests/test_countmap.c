@@ -1,0 +1,64 @@
+/* Unit tests for the counter map: counting, growth, merge, sorting. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "halyze/countmap.h"
+#include "halyze/str.h"
+#include "hz_test.h"
+
+int main(void)
+{
+	struct hz_countmap *a = hz_countmap_new(2), *b = hz_countmap_new(2), *c = hz_countmap_new(1);
+	struct hz_countmap_entry *e;
+	char key[32];
+	uint64_t *v;
+
+	/* 10 000 keys, key i counted i % 7 + 1 times, interleaved to defeat the
+	 * last-key cache; the expected totals are arithmetic, not halyze's */
+	for (int round = 0; round < 7; round++)
+		for (int i = 0; i < 10000; i++) {
+			if (i % 7 < round)
+				continue;
+			snprintf(key, sizeof(key), "k%d", i);
+			v = hz_countmap_get(a, key, strlen(key));
+			v[0]++;
+			v[1] += 2;
+		}
+	CHECK_EQ_INT(hz_countmap_size(a), 10000);
+	CHECK_EQ_INT(hz_countmap_find(a, "k13", 3)[0], 13 % 7 + 1);
+	CHECK_EQ_INT(hz_countmap_find(a, "k6", 2)[1], 2 * 7);
+	CHECK(hz_countmap_find(a, "nope", 4) == NULL);
+
+	/* keys with NUL bytes and the empty key are distinct keys */
+	hz_countmap_get(c, "a\0b", 3)[0] = 1;
+	hz_countmap_get(c, "a", 1)[0] = 2;
+	hz_countmap_get(c, "", 0)[0] = 3;
+	CHECK_EQ_INT(hz_countmap_find(c, "a\0b", 3)[0], 1);
+	CHECK_EQ_INT(hz_countmap_find(c, "a", 1)[0], 2);
+	CHECK_EQ_INT(hz_countmap_find(c, "", 0)[0], 3);
+
+	/* merge: the union, counters added */
+	hz_countmap_get(b, "k13", 3)[0] = 100;
+	hz_countmap_get(b, "only-b", 6)[1] = 5;
+	CHECK_EQ_INT(hz_countmap_merge(a, b), 0);
+	CHECK_EQ_INT(hz_countmap_size(a), 10001);
+	CHECK_EQ_INT(hz_countmap_find(a, "k13", 3)[0], 100 + 13 % 7 + 1);
+	CHECK_EQ_INT(hz_countmap_find(a, "only-b", 6)[1], 5);
+	CHECK_EQ_INT(hz_countmap_merge(a, c), -8); /* HZ_EINVAL: different widths */
+
+	/* sorted by column 0 descending, ties by key */
+	e = hz_countmap_sorted(a, 0);
+	CHECK(e && e[0].vals[0] == 107 && strcmp(e[0].key, "k13") == 0);
+	CHECK(e && e[1].vals[0] == 7 && strcmp(e[1].key, "k1000") == 0);
+	free(e);
+	e = hz_countmap_sorted_by_key(c);
+	CHECK(e && e[0].n == 0 && e[1].n == 1 && e[2].n == 3);
+	free(e);
+
+	hz_countmap_free(a);
+	hz_countmap_free(b);
+	hz_countmap_free(c);
+	hz_countmap_free(NULL);
+	return hz_test_done();
+}
