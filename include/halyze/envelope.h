@@ -21,8 +21,8 @@ enum hz_hdr {
 	HZ_HDR_COUNT
 };
 
-/* A parsed timestamp. Fields the header does not carry are -1 (year for
- * RFC 3164, offset for zone-less stamps). */
+/* A parsed timestamp. A year the header does not carry is -1 (RFC 3164);
+ * an offset it does not carry is INT32_MIN. */
 struct hz_time {
 	int16_t year;      /* -1 when absent (RFC 3164) */
 	int8_t mon;        /* 1..12 */

@@ -55,7 +55,7 @@ echo old > "$W/o.json"
 # --strict: unparsed lines -> 3; a clean input -> 0
 "$hz" --strict "$sample" > /dev/null 2>&1; st=$?
 [ $st = 3 ] && ok || bad "--strict with unparsed lines: exit $st"
-grep 'SSL handshake failure' "$sample" > "$W/clean.log"
+grep 'fe_sslerr/strictbind: SSL handshake failure' "$sample" > "$W/clean.log"
 "$hz" --strict "$W/clean.log" > /dev/null 2>&1; st=$?
 [ $st = 0 ] && ok || bad "--strict on a clean input: exit $st"
 
