@@ -246,7 +246,7 @@ static enum hz_lf_mode mode_for(const struct alias_def *d, unsigned fl, int samp
 	case C_FT: return q ? LFM_FT_Q : LFM_FT;
 	case C_REQ: return q ? LFM_REQ_Q : LFM_TEXT;
 	case C_CAPT: return q ? LFM_CAPT_Q : LFM_CAPT;
-	case C_LIST: return LFM_LIST;
+	case C_LIST: return q ? LFM_LIST_Q : LFM_LIST;
 	}
 	return LFM_TEXT;
 }
@@ -291,7 +291,7 @@ static int add_field(struct build *b, const struct alias_def *d, unsigned fl,
 	nd->field = (uint16_t)f->nfields;
 	nd->quoted = (mode == LFM_IP_Q || mode == LFM_TOKEN_Q || mode == LFM_FT_Q ||
 		      mode == LFM_TEXT_Q || mode == LFM_TEXT_QE || mode == LFM_REQ_Q ||
-		      mode == LFM_CAPT_Q || ((fl & HZ_FLAG_Q) && (mode == LFM_PORT || mode == LFM_PORTHEX ||
+		      mode == LFM_CAPT_Q || mode == LFM_LIST_Q || ((fl & HZ_FLAG_Q) && (mode == LFM_PORT || mode == LFM_PORTHEX ||
 							       mode == LFM_IPHEX)));
 	f->nfields++;
 	return 0;
@@ -489,7 +489,8 @@ static void finish(struct hz_format *f)
 		struct hz_lf_node *nd = &f->nodes[k];
 		nd->tail_opt = (uint8_t)opt;
 		if (nd->kind == LFN_FIELD)
-			opt = opt && (nd->mode == LFM_CAPT || nd->mode == LFM_CAPT_Q || nd->mode == LFM_LIST);
+			opt = opt && (nd->mode == LFM_CAPT || nd->mode == LFM_CAPT_Q ||
+				      nd->mode == LFM_LIST || nd->mode == LFM_LIST_Q);
 		else
 			opt = opt && nd->len == 1 && f->buf[nd->off] == ' ';
 	}

@@ -30,7 +30,8 @@ enum hz_lf_mode {
 	LFM_REQ_Q,     /* "%r": quoted, may be cut short by the line length limit */
 	LFM_CAPT,      /* %hr/%hs: {..} or absent */
 	LFM_CAPT_Q,    /* "{..}" or absent */
-	LFM_LIST       /* %hrl/%hsl: free text or absent */
+	LFM_LIST,      /* %hrl/%hsl: free text or absent */
+	LFM_LIST_Q     /* %hrl/%hsl under Q: "a" "b" ... or absent */
 };
 
 enum hz_lf_kind { LFN_GLUE = 0, LFN_FIELD };

@@ -431,7 +431,9 @@ static int field_next(const struct hz_format *f, const struct hz_lf_node *nd, st
 			fr->phase = 1;
 			if (pos + (size_t)q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
 				const char *c = memchr(p + pos + q + 1, '}', n - pos - q - 1);
-				if (c && (!q || ((size_t)(c - p) + 1 < n && c[1] == '"'))) {
+				/* '"' is always #22 in a capture block */
+				if (c && (!q || ((size_t)(c - p) + 1 < n && c[1] == '"')) &&
+				    !memchr(p + pos + q + 1, '"', (size_t)(c - p) - pos - q - 1)) {
 					fr->vs = (uint32_t)(pos + q + 1);
 					fr->ve = (uint32_t)(c - p);
 					fr->end = fr->ve + 1 + (uint32_t)q;
@@ -457,6 +459,27 @@ static int field_next(const struct hz_format *f, const struct hz_lf_node *nd, st
 			goto absent;
 		}
 		return 0;
+	case LFM_LIST_Q:
+		/* "a" "b" "c": values cannot hold a raw quote (#22), so the
+		 * list can only end after an item; fewer items first */
+		if (fr->phase == 0) {
+			i = pos;
+		} else if (fr->phase == 1 && fr->end + 1 < n && p[fr->end] == ' ' && p[fr->end + 1] == '"') {
+			i = fr->end + 1;
+		} else if (fr->phase == 1) {
+			fr->phase = 2;
+			goto absent;
+		} else {
+			return 0;
+		}
+		if (i < n && p[i] == '"' && (e = close_quote(p, n, i, 0)) >= 0) {
+			fr->phase = 1;
+			fr->vs = (uint32_t)pos;
+			fr->ve = fr->end = (uint32_t)e + 1;
+			return 1;
+		}
+		fr->phase = 2;
+		goto absent;
 	}
 	return 0;
 
@@ -636,7 +659,7 @@ advance:
 		m->v[fi].n = len;
 		m->mark[fi] = cf->mark;
 		m->empty[fi] = len == 0 || (len == 1 && p[cf->vs] == '-' && !(cf->mark & HZ_MARK_QUOTED)) ||
-			       (nd->mode == LFM_LIST && len == 2 && p[cf->vs] == '"' && p[cf->vs + 1] == '"');
+			       (nd->mode == LFM_LIST_Q && len == 2 && p[cf->vs] == '"' && p[cf->vs + 1] == '"');
 	}
 	return 0;
 }
