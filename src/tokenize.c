@@ -36,6 +36,19 @@ static inline int is_xdigit(char c)
 	return is_digit(c) || (unsigned char)((c | 0x20) - 'a') < 6;
 }
 
+/* memcmp for the short strings glue is made of, without a libc call */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	if (n > 8)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* First e in [from, lim) where p[e..] starts with t (tl > 0), or -1. */
 static inline long find_term(const char *p, size_t n, size_t from, size_t lim, const char *t, size_t tl)
 {
@@ -45,7 +58,7 @@ static inline long find_term(const char *p, size_t n, size_t from, size_t lim, c
 		const char *q = memchr(p + from, t[0], lim - from);
 		if (!q)
 			return -1;
-		if (tl == 1 || memcmp(q + 1, t + 1, tl - 1) == 0)
+		if (same(q + 1, t + 1, tl - 1))
 			return (long)(q - p);
 		from = (size_t)(q - p) + 1;
 	}
@@ -62,7 +75,7 @@ static int date_ok(const char *s, int tz)
 	    s[14] != ':' || s[17] != ':')
 		return 0;
 	for (i = 0; i < 12; i++)
-		if (memcmp(s + 3, months + 3 * i, 3) == 0)
+		if (s[3] == months[3 * i] && s[4] == months[3 * i + 1] && s[5] == months[3 * i + 2])
 			break;
 	if (i == 12)
 		return 0;
@@ -78,10 +91,32 @@ static int date_ok(const char *s, int tz)
 	return s[20] == '.' && is_digit(s[21]) && is_digit(s[22]) && is_digit(s[23]);
 }
 
+/* Length of the dotted IPv4 address at s, or 0. */
+static size_t ipv4_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned x = 0, nd = 0;
+		if (part && (i >= n || s[i++] != '.'))
+			return 0;
+		while (i < n && is_digit(s[i]) && nd < 3) {
+			x = x * 10 + (unsigned)(s[i++] - '0');
+			nd++;
+		}
+		if (nd == 0 || x > 255)
+			return 0;
+	}
+	return i;
+}
+
 static int ip_ok(const char *s, size_t n)
 {
 	struct hz_ip ip;
 
+	if (n > 0 && ipv4_len(s, n) == n)
+		return 1;
 	return n > 0 && hz_field_ip(hz_str_make(s, n), &ip) == 0;
 }
 
@@ -270,6 +305,12 @@ static int field_next(const struct hz_format *f, const struct hz_lf_node *nd, st
 				i = pos + 4;
 				goto out;
 			}
+			/* a dotted IPv4 not followed by more digits or dots is the
+			 * only reading: IPv6 never has a '.' before a ':' */
+			if ((r = ipv4_len(p + pos, n - pos)) > 0 && (pos + r == n || (!is_digit(p[pos + r]) && p[pos + r] != '.'))) {
+				i = pos + r;
+				goto out;
+			}
 			for (r = pos; r < n && (is_xdigit(p[r]) || p[r] == ':' || p[r] == '.'); r++)
 				;
 			fr->cur = (uint32_t)r;
@@ -430,12 +471,12 @@ static int field_next(const struct hz_format *f, const struct hz_lf_node *nd, st
 		if (first) {
 			fr->phase = 1;
 			if (pos + (size_t)q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
-				const char *c = memchr(p + pos + q + 1, '}', n - pos - q - 1);
-				/* '"' is always #22 in a capture block */
-				if (c && (!q || ((size_t)(c - p) + 1 < n && c[1] == '"')) &&
-				    !memchr(p + pos + q + 1, '"', (size_t)(c - p) - pos - q - 1)) {
+				/* '"', '{' and '}' are always #22, #7B, #7D inside */
+				for (i = pos + q + 1; i < n && p[i] != '}' && p[i] != '{' && p[i] != '"'; i++)
+					;
+				if (i < n && p[i] == '}' && (!q || (i + 1 < n && p[i + 1] == '"'))) {
 					fr->vs = (uint32_t)(pos + q + 1);
-					fr->ve = (uint32_t)(c - p);
+					fr->ve = (uint32_t)i;
 					fr->end = fr->ve + 1 + (uint32_t)q;
 					if (q)
 						fr->mark = HZ_MARK_QUOTED;
@@ -614,7 +655,7 @@ int hz_format_match(const struct hz_format *f, const char *p, size_t n,
 					t++;
 					tl--;
 				}
-				if (tl <= n - pos && memcmp(p + pos, t, tl) == 0) {
+				if (tl <= n - pos && same(p + pos, t, tl)) {
 					cf->end = (uint32_t)(pos + tl);
 					goto advance;
 				}
