@@ -171,29 +171,39 @@ static int text_next(const struct hz_lf_node *nd, struct frame *fr, const char *
 static int token_next(const struct hz_lf_node *nd, struct frame *fr, const char *p, size_t n,
 		      const char *t, size_t tl)
 {
-	size_t s = fr->pos, lim;
-	const char *sp;
-	long e;
+	size_t s = fr->pos, i;
+	long e = -1;
 
 	if (fr->phase == 0)
 		fr->cur = (uint32_t)s;
-	sp = memchr(p + s, ' ', n - s);
-	lim = sp ? (size_t)(sp - p) : n;
-	if (nd->term_end) {
-		if (fr->phase != 0 || n < s + tl || (tl && memcmp(p + n - tl, t, tl) != 0) ||
-		    (n - tl > lim))
-			return 0;
-		e = (long)(n - tl);
-	} else if (tl == 0) {
-		if (fr->cur > lim)
-			return 0;
-		e = fr->cur;
-	} else if (t[0] == ' ') {
-		if (fr->phase != 0 || !sp || lim + tl > n || memcmp(p + lim, t, tl) != 0)
-			return 0;
-		e = (long)lim;
+	if (nd->term_end || tl == 0) {
+		const char *sp = memchr(p + s, ' ', n - s);
+		size_t lim = sp ? (size_t)(sp - p) : n;
+		if (nd->term_end) {
+			if (fr->phase != 0 || n < s + tl || (tl && memcmp(p + n - tl, t, tl) != 0) ||
+			    (n - tl > lim))
+				return 0;
+			e = (long)(n - tl);
+		} else {
+			if (fr->cur > lim)
+				return 0;
+			e = fr->cur;
+		}
 	} else {
-		e = find_term(p, n, fr->cur, lim, t, tl);
+		/* names are short: one pass looking for the terminator, which
+		 * may start with the space that ends the token */
+		char t0 = t[0];
+		if (fr->phase != 0 && p[fr->cur - 1] == ' ')
+			return 0;
+		for (i = fr->cur; i < n; i++) {
+			char c = p[i];
+			if (c == t0 && i + tl <= n && same(p + i + 1, t + 1, tl - 1)) {
+				e = (long)i;
+				break;
+			}
+			if (c == ' ')
+				return 0;
+		}
 		if (e < 0)
 			return 0;
 	}
@@ -472,9 +482,11 @@ static int field_next(const struct hz_format *f, const struct hz_lf_node *nd, st
 			fr->phase = 1;
 			if (pos + (size_t)q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
 				/* '"', '{' and '}' are always #22, #7B, #7D inside */
-				for (i = pos + q + 1; i < n && p[i] != '}' && p[i] != '{' && p[i] != '"'; i++)
-					;
-				if (i < n && p[i] == '}' && (!q || (i + 1 < n && p[i + 1] == '"'))) {
+				const char *c = memchr(p + pos + q + 1, '}', n - pos - q - 1);
+				size_t bl = c ? (size_t)(c - p) - pos - q - 1 : 0;
+				i = c ? (size_t)(c - p) : n;
+				if (c && !memchr(p + pos + q + 1, '"', bl) && !memchr(p + pos + q + 1, '{', bl) &&
+				    (!q || (i + 1 < n && p[i + 1] == '"'))) {
 					fr->vs = (uint32_t)(pos + q + 1);
 					fr->ve = (uint32_t)i;
 					fr->end = fr->ve + 1 + (uint32_t)q;
@@ -681,26 +693,25 @@ back:
 		k--;
 		continue;
 advance:
+		if (nd->kind == LFN_GLUE) {
+			fr[k + 1].lis = nd->trail_sep;
+		} else {
+			/* the last write of each field is the one of the path
+			 * that succeeds: backtracking re-runs every later node */
+			size_t fi = nd->field, len = cf->ve - cf->vs;
+			const char *v = p + cf->vs;
+			m->v[fi].p = v;
+			m->v[fi].n = len;
+			m->mark[fi] = cf->mark;
+			m->empty[fi] = len == 0 || (len == 1 && v[0] == '-' && !(cf->mark & HZ_MARK_QUOTED)) ||
+				       (len == 2 && v[0] == '"' && v[1] == '"' && nd->mode == LFM_LIST_Q);
+			fr[k + 1].lis = cf->olis;
+		}
 		fr[k + 1].pos = cf->end;
-		fr[k + 1].lis = nd->kind == LFN_GLUE ? nd->trail_sep : cf->olis;
 		fr[k + 1].phase = 0;
 		k++;
 	}
 
 	m->nfields = f->nfields;
-	for (k = 0; k < nn; k++) {
-		const struct hz_lf_node *nd = &nodes[k];
-		const struct frame *cf = &fr[k];
-		size_t fi, len;
-		if (nd->kind != LFN_FIELD)
-			continue;
-		fi = nd->field;
-		len = cf->ve - cf->vs;
-		m->v[fi].p = p + cf->vs;
-		m->v[fi].n = len;
-		m->mark[fi] = cf->mark;
-		m->empty[fi] = len == 0 || (len == 1 && p[cf->vs] == '-' && !(cf->mark & HZ_MARK_QUOTED)) ||
-			       (nd->mode == LFM_LIST_Q && len == 2 && p[cf->vs] == '"' && p[cf->vs + 1] == '"');
-	}
 	return 0;
 }
