@@ -32,10 +32,16 @@ struct cli_opts {
 	const char *output;
 	const char **formats;    /* --format, repeatable */
 	size_t nformats;
-	const char *config;
+	const char **configs;    /* --config, repeatable */
+	size_t nconfigs;
 	char **inputs;
 	size_t ninputs;
 };
+
+struct hz_router;
+/* Builds the router from --format/--config, or the predefined formats when
+ * neither is given. Returns 0, or an exit code with the error reported. */
+int cli_router(const struct cli_opts *o, struct hz_router **out);
 
 /* Parses argv. Returns -1 to go on, or an exit code (after --help,
  * --version, or a usage error already reported). */

@@ -12,6 +12,8 @@ struct route {
 	char *tag;
 	char *proxy;
 	struct hz_format *fmt;
+	int error;                 /* an error-log-format */
+	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
 	struct hz_stats_binding stats;
 };
 
@@ -47,8 +49,8 @@ size_t hz_router_count(const struct hz_router *r)
 	return r->n;
 }
 
-int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
-		  struct hz_format *f)
+static int add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+	       struct hz_format *f, int error)
 {
 	struct route *x;
 
@@ -76,8 +78,50 @@ int hz_router_add(struct hz_router *r, const char *name, const char *tag, const 
 		return HZ_ENOMEM;
 	}
 	hz_stats_bind(f, &x->stats);
+	x->error = error;
+	x->err_str = hz_format_find(f, "fc_err_str");
+	x->err_fe = x->stats.frontend;
 	r->n++;
 	return 0;
+}
+
+int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+		  struct hz_format *f)
+{
+	return add(r, name, tag, proxy, f, 0);
+}
+
+int hz_router_add_error(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+			struct hz_format *f)
+{
+	return add(r, name, tag, proxy, f, 1);
+}
+
+static int count(struct hz_countmap *m, const char *p, size_t n)
+{
+	uint64_t *c = hz_countmap_get(m, p, n);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+/* A line of an error-log-format: a connection error by message and frontend. */
+static int record_error(struct hz_summary *s, const struct route *x, const struct hz_match *m)
+{
+	static const char unnamed[] = "(error-log-format without %[fc_err_str])";
+	int rc;
+
+	if (x->err_str >= 0 && !m->empty[x->err_str])
+		rc = count(s->connerr_messages, m->v[x->err_str].p,
+			   m->v[x->err_str].n > 120 ? 120 : m->v[x->err_str].n);
+	else
+		rc = count(s->connerr_messages, unnamed, sizeof(unnamed) - 1);
+	if (!rc && x->err_fe >= 0)
+		rc = count(s->connerr_frontends, m->v[x->err_fe].p, m->v[x->err_fe].n);
+	else if (!rc && x->proxy)
+		rc = count(s->connerr_frontends, x->proxy, strlen(x->proxy));
+	return rc < 0 ? rc : 2;
 }
 
 int hz_router_add_defaults(struct hz_router *r, struct hz_err *err)
@@ -104,7 +148,9 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	if (rc)
 		return 0;
 	r->last = i;
-	rc = hz_stats_record(s, &r->r[i].stats, &r->m);
+	if (r->r[i].error)
+		return record_error(s, &r->r[i], &r->m);
+	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
 	return rc < 0 ? rc : 1;
 }
 

@@ -56,6 +56,10 @@ static int account(struct hz_summary *s, const struct hz_scan_opts *o, const cha
 			s->requests++;
 			return 0;
 		}
+		if (rc == 2) {
+			s->connection_errors++;
+			return 0;
+		}
 		if (rc < 0)
 			return rc;
 	}
