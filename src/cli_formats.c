@@ -6,6 +6,7 @@
 #include "halyze/haproxy_cfg.h"
 #include "halyze/logformat.h"
 #include "halyze/router.h"
+#include "halyze/sanitize.h"
 #include "cli.h"
 
 /* A predefined name, or else a log-format string. */
@@ -103,4 +104,62 @@ int cli_router(const struct cli_opts *o, struct hz_router **out)
 	}
 	*out = r;
 	return 0;
+}
+
+static const char *type_name(enum hz_ftype t)
+{
+	switch (t) {
+	case HZ_FT_LITERAL: return "literal";
+	case HZ_FT_STRING: return "string";
+	case HZ_FT_INT: return "integer";
+	case HZ_FT_TIMER: return "timer (ms, -1)";
+	case HZ_FT_IP: return "ip";
+	case HZ_FT_PORT: return "port";
+	case HZ_FT_DATE_MS: return "date (ms)";
+	case HZ_FT_DATE_TZ: return "date (+zone)";
+	case HZ_FT_TERM: return "termination";
+	case HZ_FT_REQUEST: return "request line";
+	case HZ_FT_CAPTURE: return "capture block";
+	case HZ_FT_FRONTEND: return "frontend (~ = TLS)";
+	case HZ_FT_SAMPLE: return "sample";
+	}
+	return "?";
+}
+
+int cli_explain(const struct hz_router *r, FILE *out)
+{
+	for (size_t i = 0; i < hz_router_count(r); i++) {
+		const char *name;
+		int error;
+		const struct hz_format *f = hz_router_format(r, i, &name, &error);
+		char src[8192];
+
+		hz_escape(src, sizeof(src), hz_format_source(f), strlen(hz_format_source(f)), HZ_ESC_TERMINAL);
+		fprintf(out, "%s%s%s\n  %s\n", i ? "\n" : "", name, error ? " (error-log-format)" : "", src);
+		fprintf(out, "  %3s  %-22s %-28s %-18s %s\n", "#", "item", "name", "type", "flags");
+		for (size_t k = 0; k < hz_format_nfields(f); k++) {
+			const struct hz_field_info *fi = hz_format_field(f, k);
+			char item[256], flags[8];
+			int n = 0;
+
+			if (fi->alias == HZ_A_SAMPLE)
+				snprintf(item, sizeof(item), "%%[%.*s]", (int)(fi->expr.n > 200 ? 200 : fi->expr.n), fi->expr.p);
+			else
+				snprintf(item, sizeof(item), "%%%s", fi->alias_name);
+			if (fi->flags & HZ_FLAG_Q) flags[n++] = 'Q';
+			if (fi->flags & HZ_FLAG_X) flags[n++] = 'X';
+			if (fi->flags & HZ_FLAG_E) flags[n++] = 'E';
+			if (fi->flags & HZ_FLAG_M) flags[n++] = 'M';
+			flags[n] = 0;
+			hz_escape(src, sizeof(src), item, strlen(item), HZ_ESC_TERMINAL);
+			fprintf(out, "  %3zu  %-22s %-28s %-18s %s\n", k, src,
+				fi->long_name ? fi->long_name : fi->alias == HZ_A_SAMPLE ? "(by expression)" : "-",
+				type_name(fi->type), flags);
+		}
+	}
+	if (fflush(out) == EOF || ferror(out)) {
+		cli_error("standard output: write error");
+		return HZ_EXIT_OUTPUT;
+	}
+	return HZ_EXIT_OK;
 }

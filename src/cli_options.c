@@ -14,7 +14,7 @@
 
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN
 };
 
 struct opt_doc {
@@ -35,6 +35,12 @@ static const struct opt_doc table[] = {
 	  "a log-format string or predefined name (httplog, tcplog, httpslog, ...); repeatable" },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
 	  "read the log formats of every frontend from a haproxy.cfg; repeatable" },
+	{ { "events", no_argument, NULL, OPT_EVENTS }, 0, NULL,
+	  "write one NDJSON object per traffic line on stdout (the summary only with -o)" },
+	{ { "fields", required_argument, NULL, OPT_FIELDS }, 0, "LIST",
+	  "with --events: only these fields (comma-separated names, aliases or samples)" },
+	{ { "format-explain", no_argument, NULL, OPT_EXPLAIN }, 0, NULL,
+	  "print how each log format compiles (fields, types, flags) and exit" },
 	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
 	  "exit with status 3 when any line could not be parsed" },
 	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
@@ -166,6 +172,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case 'o': o->output = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_STRICT: o->strict = 1; break;
+		case OPT_EVENTS: o->events = 1; break;
+		case OPT_FIELDS: o->fields = optarg; break;
+		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_HEADERS_ONLY: o->headers_only = 1; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;
@@ -202,6 +211,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			usage_error("unknown option '%s'", argv[optind - 1]);
 			return HZ_EXIT_USAGE;
 		}
+	}
+	if (o->fields && !o->events) {
+		usage_error("--fields goes with --events");
+		return HZ_EXIT_USAGE;
+	}
+	if (o->events && o->headers_only) {
+		usage_error("--events and --headers-only exclude each other");
+		return HZ_EXIT_USAGE;
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "halyze/emit.h"
+#include "halyze/events.h"
 #include "halyze/router.h"
 #include "halyze/scan.h"
 #include "halyze/summary.h"
@@ -78,12 +79,39 @@ static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 	return failed;
 }
 
+/* --events: the NDJSON sink on stdout, with --fields checked against the formats. */
+static int start_events(const struct cli_opts *o, struct hz_router *r, struct hz_events **ev)
+{
+	const struct hz_format *fmts[256];
+	const char *unknown = NULL;
+	struct hz_err err;
+	size_t n = 0;
+
+	if (hz_events_new(ev, stdout, o->fields, &err)) {
+		cli_report(&err);
+		return err.code == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < hz_router_count(r) && n < 256; i++) {
+		int error;
+		const struct hz_format *f = hz_router_format(r, i, NULL, &error);
+		if (!error)
+			fmts[n++] = f;
+	}
+	if (o->fields && !hz_events_fields_known(*ev, fmts, n, &unknown)) {
+		cli_error("--fields: no log format has a field named '%s' (see --format-explain)", unknown);
+		return HZ_EXIT_USAGE;
+	}
+	hz_router_set_events(r, *ev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char *stdin_only[] = { "-" };
 	struct cli_opts o;
 	struct hz_router *router = NULL;
 	struct hz_summary *s = NULL;
+	struct hz_events *events = NULL;
 	struct cli_out out = { 0 };
 	struct hz_err err;
 	int rc = cli_parse(argc, argv, &o), scanned, wrc;
@@ -96,6 +124,12 @@ int main(int argc, char **argv)
 	}
 	if (!o.headers_only && (rc = cli_router(&o, &router)))
 		goto done;
+	if (o.explain) {
+		rc = cli_explain(router, stdout);
+		goto done;
+	}
+	if (o.events && (rc = start_events(&o, router, &events)))
+		goto done;
 	s = hz_summary_new(o.samples);
 	if (!s) {
 		cli_error("out of memory");
@@ -103,7 +137,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	/* open the output first: a bad -o fails before hours of scanning */
-	if ((rc = cli_out_open(&out, o.output)))
+	if ((!o.events || o.output) && (rc = cli_out_open(&out, o.output)))
 		goto done;
 	catch_signals();
 	scanned = scan_all(&o, s, router);
@@ -114,7 +148,15 @@ int main(int argc, char **argv)
 	}
 	if (interrupted)
 		s->partial = 1;
-	if (o.json) {
+	if (events && (fflush(stdout) == EOF || ferror(stdout))) {
+		cli_error("standard output: write error");
+		cli_out_close(&out, 0);
+		rc = HZ_EXIT_OUTPUT;
+		goto done;
+	}
+	if (!out.f)
+		wrc = 0;
+	else if (o.json) {
 		wrc = hz_emit_json(s, out.f, &err);
 	} else {
 		struct hz_text_opts to = { o.top, HZ_VERSION };
@@ -136,6 +178,7 @@ int main(int argc, char **argv)
 	if (o.strict && s->unparsed && !o.quiet)
 		cli_error("%llu lines could not be parsed (--strict)", (unsigned long long)s->unparsed);
 done:
+	hz_events_free(events);
 	hz_summary_free(s);
 	hz_router_free(router);
 	cli_free(&o);

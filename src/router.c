@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/events.h"
 #include "stats.h"
 
 struct route {
@@ -22,6 +23,9 @@ struct hz_router {
 	size_t n, cap;
 	size_t last;               /* the route that matched last */
 	struct hz_match m;         /* scratch for one line */
+	struct hz_events *events;  /* NDJSON sink, or NULL */
+	const char *path;          /* the line being routed */
+	uint64_t lineno;
 	char why[320];
 };
 
@@ -151,16 +155,21 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	if (r->r[i].error)
 		return record_error(s, &r->r[i], &r->m);
 	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
+	if (!rc && r->events)
+		rc = hz_events_write(r->events, r->r[i].fmt, r->r[i].name, &r->m, r->path, r->lineno);
 	return rc < 0 ? rc : 1;
 }
 
-int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why)
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		      uint64_t lineno, const char **why)
 {
 	struct hz_router *r = ud;
 	struct hz_err e, best;
 	size_t best_i = 0;
 	int rc;
 
+	r->path = path;
+	r->lineno = lineno;
 	if (r->n == 0) {
 		*why = "no format matched";
 		return 0;
@@ -195,4 +204,20 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			 best.msg[0] ? best.msg : "does not match");
 	*why = r->why;
 	return 0;
+}
+
+void hz_router_set_events(struct hz_router *r, struct hz_events *ev)
+{
+	r->events = ev;
+}
+
+const struct hz_format *hz_router_format(const struct hz_router *r, size_t i, const char **name, int *error)
+{
+	if (i >= r->n)
+		return NULL;
+	if (name)
+		*name = r->r[i].name;
+	if (error)
+		*error = r->r[i].error;
+	return r->r[i].fmt;
 }

@@ -36,7 +36,15 @@ size_t hz_router_count(const struct hz_router *r);
  * (matched by an error-log-format), 0 when no
  * format fits (*why names the field that failed in the format that got
  * furthest; it lives until the next call), or a negative status. */
-int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env,
-		      const char **why);
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		      uint64_t lineno, const char **why);
+
+struct hz_events;
+/* Every traffic line matched from now on is also written to ev (not owned). */
+void hz_router_set_events(struct hz_router *r, struct hz_events *ev);
+
+/* The i-th format (0 <= i < hz_router_count), its name, and whether it is an
+ * error-log-format; for --format-explain and --fields checks. */
+const struct hz_format *hz_router_format(const struct hz_router *r, size_t i, const char **name, int *error);
 
 #endif

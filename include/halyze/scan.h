@@ -26,7 +26,8 @@ struct hz_scan_opts {
 	 * connection error recorded in s's connection-error tables, 0 when not
 	 * (with *why set to a short, low-cardinality reason), or a negative
 	 * status. NULL: no line is traffic. */
-	int (*traffic)(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why);
+	int (*traffic)(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		       uint64_t lineno, const char **why);
 	void *traffic_ud;
 	void (*progress)(void *ud, const struct hz_progress *p);
 	void *progress_ud;
