@@ -144,11 +144,14 @@ static int by_severity(const void *pa, const void *pb)
 	enum hz_severity sa = hz_rule_def(a->rule)->severity, sb = hz_rule_def(b->rule)->severity;
 	uint64_t ca = rank_s->hits[a->rule].count, cb = rank_s->hits[b->rule].count;
 
+	/* most severe first; within a severity the catalogue's order, which puts
+	 * the incident halyze exists for (resumed sessions without a certificate)
+	 * first; then the busiest */
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
-	return (int)a->rule - (int)b->rule;
+	if (a->rule != b->rule)
+		return (int)a->rule - (int)b->rule;
+	return ca > cb ? -1 : ca < cb;
 }
 
 size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out)

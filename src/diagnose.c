@@ -416,13 +416,17 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	{
 		struct hz_str v[3] = { val(m, b->verify), val(m, b->c_err), val(m, b->ca_err) };
 		struct hz_countmap *maps[3] = { s->tls.verify, s->tls.cert_errors, s->tls.ca_errors };
+		int bad = -1;
 		for (int k = 0; k < 3 && !rc; k++) {
 			if (!v[k].p)
 				continue;
 			rc = count(maps[k], v[k]);
-			if (!rc && !is(v[k], '0'))
-				rc = hit(s, HZ_RULE_VERIFY_FAILURE, ms, fe, fe, v[k], subject, path, line);
+			if (bad < 0 && !is(v[k], '0'))
+				bad = k;
 		}
+		/* one hit per line, named by the first code that is not 0 */
+		if (!rc && bad >= 0)
+			rc = hit(s, HZ_RULE_VERIFY_FAILURE, ms, fe, fe, v[bad], subject, path, line);
 		if (rc)
 			return rc;
 	}

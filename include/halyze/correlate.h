@@ -44,7 +44,7 @@ struct hz_finding {
 	size_t buckets;        /* points behind r */
 };
 
-/* The rules of s that fired, most severe first, then by count: fills out
+/* The rules of s that fired, most severe first, then in catalogue order: fills out
  * (room for HZ_RULE_BUILTIN_COUNT) and returns how many. set may be NULL
  * (no correlation). */
 size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out);
