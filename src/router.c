@@ -246,10 +246,11 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			}
 		}
 	}
+	/* reasons are keys of a table: bounded in length, and cut on purpose */
 	if (r->n == 1)
-		snprintf(r->why, sizeof(r->why), "%s", best.msg[0] ? best.msg : "does not match the format");
+		snprintf(r->why, sizeof(r->why), "%.200s", best.msg[0] ? best.msg : "does not match the format");
 	else
-		snprintf(r->why, sizeof(r->why), "no format matched (closest: %s: %s)", r->r[best_i].name,
+		snprintf(r->why, sizeof(r->why), "no format matched (closest: %.64s: %.200s)", r->r[best_i].name,
 			 best.msg[0] ? best.msg : "does not match");
 	*why = r->why;
 	return 0;
