@@ -24,6 +24,9 @@ struct cli_opts {
 	int json;
 	int strict;
 	int headers_only;
+	int events;              /* NDJSON per traffic line on stdout */
+	const char *fields;      /* --fields LIST */
+	int explain;             /* --format-explain */
 	int quiet;
 	int progress;            /* -1 auto, 0 off, 1 on */
 	size_t max_line;
@@ -32,10 +35,19 @@ struct cli_opts {
 	const char *output;
 	const char **formats;    /* --format, repeatable */
 	size_t nformats;
-	const char *config;
+	const char **configs;    /* --config, repeatable */
+	size_t nconfigs;
 	char **inputs;
 	size_t ninputs;
 };
+
+struct hz_router;
+/* Builds the router from --format/--config, or the predefined formats when
+ * neither is given. Returns 0, or an exit code with the error reported. */
+int cli_router(const struct cli_opts *o, struct hz_router **out);
+
+/* --format-explain: prints each format of the router; returns an exit code. */
+int cli_explain(const struct hz_router *r, FILE *out);
 
 /* Parses argv. Returns -1 to go on, or an exit code (after --help,
  * --version, or a usage error already reported). */

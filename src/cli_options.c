@@ -14,7 +14,7 @@
 
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN
 };
 
 struct opt_doc {
@@ -34,7 +34,13 @@ static const struct opt_doc table[] = {
 	{ { "format", required_argument, NULL, OPT_FORMAT }, 0, "FMT|NAME",
 	  "a log-format string or predefined name (httplog, tcplog, httpslog, ...); repeatable" },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
-	  "read the log formats from haproxy.cfg" },
+	  "read the log formats of every frontend from a haproxy.cfg; repeatable" },
+	{ { "events", no_argument, NULL, OPT_EVENTS }, 0, NULL,
+	  "write one NDJSON object per traffic line on stdout (the summary only with -o)" },
+	{ { "fields", required_argument, NULL, OPT_FIELDS }, 0, "LIST",
+	  "with --events: only these fields (comma-separated names, aliases or samples)" },
+	{ { "format-explain", no_argument, NULL, OPT_EXPLAIN }, 0, NULL,
+	  "print how each log format compiles (fields, types, flags) and exit" },
 	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
 	  "exit with status 3 when any line could not be parsed" },
 	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
@@ -126,6 +132,16 @@ static int parse_size(const char *s, size_t min, size_t max, size_t *out)
 	return 0;
 }
 
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
 	struct option longopts[NOPTS + 1];
@@ -156,18 +172,20 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case 'o': o->output = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_STRICT: o->strict = 1; break;
+		case OPT_EVENTS: o->events = 1; break;
+		case OPT_FIELDS: o->fields = optarg; break;
+		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_HEADERS_ONLY: o->headers_only = 1; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;
-		case OPT_CONFIG: o->config = optarg; break;
-		case OPT_FORMAT: {
-			const char **f = realloc(o->formats, (o->nformats + 1) * sizeof(*f));
-			if (!f)
+		case OPT_CONFIG:
+			if (push(&o->configs, &o->nconfigs, optarg))
 				return HZ_EXIT_INTERNAL;
-			o->formats = f;
-			o->formats[o->nformats++] = optarg;
 			break;
-		}
+		case OPT_FORMAT:
+			if (push(&o->formats, &o->nformats, optarg))
+				return HZ_EXIT_INTERNAL;
+			break;
 		case OPT_MAX_LINE:
 			if (parse_size(optarg, 80, (size_t)1 << 30, &o->max_line)) {
 				usage_error("--max-line: '%s' is not a size from 80 to 1G", optarg);
@@ -194,6 +212,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			return HZ_EXIT_USAGE;
 		}
 	}
+	if (o->fields && !o->events) {
+		usage_error("--fields goes with --events");
+		return HZ_EXIT_USAGE;
+	}
+	if (o->events && o->headers_only) {
+		usage_error("--events and --headers-only exclude each other");
+		return HZ_EXIT_USAGE;
+	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
 	return -1;
@@ -202,4 +228,5 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 void cli_free(struct cli_opts *o)
 {
 	free(o->formats);
+	free(o->configs);
 }

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "halyze/emit.h"
+#include "halyze/events.h"
+#include "halyze/router.h"
 #include "halyze/scan.h"
 #include "halyze/summary.h"
 #include "cli.h"
@@ -30,76 +32,131 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Scans every input into s; returns 1 when one could not be read completely,
+ * or HZ_EXIT_INTERNAL when memory ran out. */
+static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_router *router)
+{
+	struct hz_scan_opts so;
+	struct cli_progress *prog = NULL;
+	struct hz_err err;
+	int failed = 0;
+
+	memset(&so, 0, sizeof(so));
+	so.max_line = o->max_line;
+	so.headers_only = o->headers_only;
+	so.stop = &interrupted;
+	if (router) {
+		so.traffic = hz_router_consume;
+		so.traffic_ud = router;
+	}
+	if (o->progress == 1 || (o->progress == -1 && !o->quiet && isatty(STDERR_FILENO))) {
+		prog = cli_progress_new(o->inputs, o->ninputs);
+		so.progress = cli_progress_cb;
+		so.progress_ud = prog;
+	}
+	for (size_t i = 0; i < o->ninputs && !interrupted; i++) {
+		int rc;
+
+		cli_progress_file(prog, i);
+		rc = hz_scan_path(s, o->inputs[i], &so, &err);
+		if (rc >= 0)
+			continue;
+		if (prog)
+			fputs("\r\033[K", stderr);
+		if (err.line && s->nfiles && s->files[s->nfiles - 1].lines) {
+			size_t m = strlen(err.msg);
+			snprintf(err.msg + m, sizeof(err.msg) - m, " (kept %llu lines)",
+				 (unsigned long long)s->files[s->nfiles - 1].lines);
+		}
+		cli_report(&err);
+		if (rc == HZ_ENOMEM) {
+			failed = HZ_EXIT_INTERNAL;
+			break;
+		}
+		failed = 1;
+	}
+	cli_progress_done(prog);
+	return failed;
+}
+
+/* --events: the NDJSON sink on stdout, with --fields checked against the formats. */
+static int start_events(const struct cli_opts *o, struct hz_router *r, struct hz_events **ev)
+{
+	const struct hz_format *fmts[256];
+	const char *unknown = NULL;
+	struct hz_err err;
+	size_t n = 0;
+
+	if (hz_events_new(ev, stdout, o->fields, &err)) {
+		cli_report(&err);
+		return err.code == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < hz_router_count(r) && n < 256; i++) {
+		int error;
+		const struct hz_format *f = hz_router_format(r, i, NULL, &error);
+		if (!error)
+			fmts[n++] = f;
+	}
+	if (o->fields && !hz_events_fields_known(*ev, fmts, n, &unknown)) {
+		cli_error("--fields: no log format has a field named '%s' (see --format-explain)", unknown);
+		return HZ_EXIT_USAGE;
+	}
+	hz_router_set_events(r, *ev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char *stdin_only[] = { "-" };
 	struct cli_opts o;
-	struct hz_scan_opts so;
-	struct hz_summary *s;
-	struct cli_progress *prog = NULL;
-	struct cli_out out;
+	struct hz_router *router = NULL;
+	struct hz_summary *s = NULL;
+	struct hz_events *events = NULL;
+	struct cli_out out = { 0 };
 	struct hz_err err;
-	int rc = cli_parse(argc, argv, &o), input_failed = 0, wrc;
+	int rc = cli_parse(argc, argv, &o), scanned, wrc;
 
-	if (rc >= 0) {
-		cli_free(&o);
-		return rc;
-	}
-	if (o.nformats || o.config) {
-		cli_error("--format and --config are not available in this build yet");
-		cli_free(&o);
-		return HZ_EXIT_USAGE;
-	}
+	if (rc >= 0)
+		goto done;
 	if (o.ninputs == 0) {
 		o.inputs = stdin_only;
 		o.ninputs = 1;
 	}
+	if (!o.headers_only && (rc = cli_router(&o, &router)))
+		goto done;
+	if (o.explain) {
+		rc = cli_explain(router, stdout);
+		goto done;
+	}
+	if (o.events && (rc = start_events(&o, router, &events)))
+		goto done;
 	s = hz_summary_new(o.samples);
 	if (!s) {
 		cli_error("out of memory");
-		return HZ_EXIT_INTERNAL;
+		rc = HZ_EXIT_INTERNAL;
+		goto done;
 	}
-	memset(&so, 0, sizeof(so));
-	so.max_line = o.max_line;
-	so.headers_only = o.headers_only;
-	so.stop = &interrupted;
-	if (o.progress == 1 || (o.progress == -1 && !o.quiet && isatty(STDERR_FILENO))) {
-		prog = cli_progress_new(o.inputs, o.ninputs);
-		so.progress = cli_progress_cb;
-		so.progress_ud = prog;
-	}
+	/* open the output first: a bad -o fails before hours of scanning */
+	if ((!o.events || o.output) && (rc = cli_out_open(&out, o.output)))
+		goto done;
 	catch_signals();
-	for (size_t i = 0; i < o.ninputs && !interrupted; i++) {
-		cli_progress_file(prog, i);
-		rc = hz_scan_path(s, o.inputs[i], &so, &err);
-		if (rc < 0) {
-			if (prog)
-				fputs("\r\033[K", stderr);
-			if (rc == HZ_ENOMEM) {
-				cli_report(&err);
-				hz_summary_free(s);
-				return HZ_EXIT_INTERNAL;
-			}
-			if (err.line && s->nfiles && s->files[s->nfiles - 1].lines) {
-				size_t m = strlen(err.msg);
-				snprintf(err.msg + m, sizeof(err.msg) - m, " (kept %llu lines)",
-					 (unsigned long long)s->files[s->nfiles - 1].lines);
-			}
-			cli_report(&err);
-			input_failed = 1;
-		}
+	scanned = scan_all(&o, s, router);
+	if (scanned == HZ_EXIT_INTERNAL) {
+		cli_out_close(&out, 0);
+		rc = HZ_EXIT_INTERNAL;
+		goto done;
 	}
-	cli_progress_done(prog);
 	if (interrupted)
 		s->partial = 1;
-
-	rc = cli_out_open(&out, o.output);
-	if (rc) {
-		hz_summary_free(s);
-		cli_free(&o);
-		return rc;
+	if (events && (fflush(stdout) == EOF || ferror(stdout))) {
+		cli_error("standard output: write error");
+		cli_out_close(&out, 0);
+		rc = HZ_EXIT_OUTPUT;
+		goto done;
 	}
-	if (o.json) {
+	if (!out.f)
+		wrc = 0;
+	else if (o.json) {
 		wrc = hz_emit_json(s, out.f, &err);
 	} else {
 		struct hz_text_opts to = { o.top, HZ_VERSION };
@@ -113,14 +170,17 @@ int main(int argc, char **argv)
 	if (!rc) {
 		if (s->partial)
 			rc = HZ_EXIT_INTERRUPTED;
-		else if (input_failed)
+		else if (scanned)
 			rc = HZ_EXIT_INPUT;
 		else if (o.strict && s->unparsed)
 			rc = HZ_EXIT_UNPARSED;
 	}
-	if (!o.quiet && !o.json && s->unparsed && o.strict)
+	if (o.strict && s->unparsed && !o.quiet)
 		cli_error("%llu lines could not be parsed (--strict)", (unsigned long long)s->unparsed);
+done:
+	hz_events_free(events);
 	hz_summary_free(s);
+	hz_router_free(router);
 	cli_free(&o);
-	return rc;
+	return rc < 0 ? HZ_EXIT_OK : rc;
 }

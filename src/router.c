@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/events.h"
 #include "stats.h"
 
 struct route {
@@ -12,6 +13,8 @@ struct route {
 	char *tag;
 	char *proxy;
 	struct hz_format *fmt;
+	int error;                 /* an error-log-format */
+	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
 	struct hz_stats_binding stats;
 };
 
@@ -20,6 +23,9 @@ struct hz_router {
 	size_t n, cap;
 	size_t last;               /* the route that matched last */
 	struct hz_match m;         /* scratch for one line */
+	struct hz_events *events;  /* NDJSON sink, or NULL */
+	const char *path;          /* the line being routed */
+	uint64_t lineno;
 	char why[320];
 };
 
@@ -47,8 +53,8 @@ size_t hz_router_count(const struct hz_router *r)
 	return r->n;
 }
 
-int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
-		  struct hz_format *f)
+static int add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+	       struct hz_format *f, int error)
 {
 	struct route *x;
 
@@ -76,8 +82,50 @@ int hz_router_add(struct hz_router *r, const char *name, const char *tag, const 
 		return HZ_ENOMEM;
 	}
 	hz_stats_bind(f, &x->stats);
+	x->error = error;
+	x->err_str = hz_format_find(f, "fc_err_str");
+	x->err_fe = x->stats.frontend;
 	r->n++;
 	return 0;
+}
+
+int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+		  struct hz_format *f)
+{
+	return add(r, name, tag, proxy, f, 0);
+}
+
+int hz_router_add_error(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+			struct hz_format *f)
+{
+	return add(r, name, tag, proxy, f, 1);
+}
+
+static int count(struct hz_countmap *m, const char *p, size_t n)
+{
+	uint64_t *c = hz_countmap_get(m, p, n);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+/* A line of an error-log-format: a connection error by message and frontend. */
+static int record_error(struct hz_summary *s, const struct route *x, const struct hz_match *m)
+{
+	static const char unnamed[] = "(error-log-format without %[fc_err_str])";
+	int rc;
+
+	if (x->err_str >= 0 && !m->empty[x->err_str])
+		rc = count(s->connerr_messages, m->v[x->err_str].p,
+			   m->v[x->err_str].n > 120 ? 120 : m->v[x->err_str].n);
+	else
+		rc = count(s->connerr_messages, unnamed, sizeof(unnamed) - 1);
+	if (!rc && x->err_fe >= 0)
+		rc = count(s->connerr_frontends, m->v[x->err_fe].p, m->v[x->err_fe].n);
+	else if (!rc && x->proxy)
+		rc = count(s->connerr_frontends, x->proxy, strlen(x->proxy));
+	return rc < 0 ? rc : 2;
 }
 
 int hz_router_add_defaults(struct hz_router *r, struct hz_err *err)
@@ -104,17 +152,24 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	if (rc)
 		return 0;
 	r->last = i;
-	rc = hz_stats_record(s, &r->r[i].stats, &r->m);
+	if (r->r[i].error)
+		return record_error(s, &r->r[i], &r->m);
+	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
+	if (!rc && r->events)
+		rc = hz_events_write(r->events, r->r[i].fmt, r->r[i].name, &r->m, r->path, r->lineno);
 	return rc < 0 ? rc : 1;
 }
 
-int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why)
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		      uint64_t lineno, const char **why)
 {
 	struct hz_router *r = ud;
 	struct hz_err e, best;
 	size_t best_i = 0;
 	int rc;
 
+	r->path = path;
+	r->lineno = lineno;
 	if (r->n == 0) {
 		*why = "no format matched";
 		return 0;
@@ -149,4 +204,20 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			 best.msg[0] ? best.msg : "does not match");
 	*why = r->why;
 	return 0;
+}
+
+void hz_router_set_events(struct hz_router *r, struct hz_events *ev)
+{
+	r->events = ev;
+}
+
+const struct hz_format *hz_router_format(const struct hz_router *r, size_t i, const char **name, int *error)
+{
+	if (i >= r->n)
+		return NULL;
+	if (name)
+		*name = r->r[i].name;
+	if (error)
+		*error = r->r[i].error;
+	return r->r[i].fmt;
 }

@@ -98,3 +98,43 @@ size_t hz_display_width(const char *s)
 			w++;
 	return w;
 }
+
+size_t hz_json_escape(char *dst, size_t cap, const char *src, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t i = 0, out = 0;
+	int full = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		char tmp[16];
+		const char *piece = tmp;
+		size_t len = utf8_len(p + i, n - i, &cp), plen;
+
+		if (len == 0) {
+			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\\\x%02X", p[i]);
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)cp;
+			plen = 2;
+		} else if (cp < 0x20 || cp == 0x7F) {
+			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04X", (unsigned)cp);
+		} else {
+			piece = (const char *)p + i;
+			plen = len;
+		}
+		if (!full && cap && out + plen < cap)
+			memcpy(dst + out, piece, plen);
+		else if (!full) {
+			full = 1;
+			if (cap)
+				dst[out < cap ? out : cap - 1] = 0;
+		}
+		out += plen;
+		i += len;
+	}
+	if (cap && !full)
+		dst[out] = 0;
+	return out;
+}

@@ -51,9 +51,13 @@ static int account(struct hz_summary *s, const struct hz_scan_opts *o, const cha
 		return hz_summary_unparsed(s, l->n ? "empty message" : "empty line", path, l->no, l->p, l->n);
 	why = "no format matched";
 	if (o->traffic) {
-		int rc = o->traffic(o->traffic_ud, s, &env, &why);
+		int rc = o->traffic(o->traffic_ud, s, &env, path, l->no, &why);
 		if (rc == 1) {
 			s->requests++;
+			return 0;
+		}
+		if (rc == 2) {
+			s->connection_errors++;
 			return 0;
 		}
 		if (rc < 0)
@@ -95,7 +99,11 @@ int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_op
 	struct hz_reader *r = NULL;
 	struct hz_line l;
 	struct hz_err local;
-	long k = hz_summary_add_file(s, path ? path : "-");
+	long k;
+
+	if (!path)
+		path = "-";
+	k = hz_summary_add_file(s, path);
 	int rc;
 
 	if (!err)

@@ -27,12 +27,19 @@ static int count(struct hz_countmap *m, struct hz_str k)
 	return 0;
 }
 
-int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m)
+int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m,
+		    const char *proxy)
 {
-	if (b->frontend >= 0) {
+	if (b->frontend < 0 && proxy) {
+		/* the format does not log the frontend: the config says whose it is */
+		uint64_t *c = hz_countmap_get(s->frontends, proxy, strlen(proxy));
+		if (!c)
+			return HZ_ENOMEM;
+		c[HZ_FE_REQUESTS]++;
+	} else if (b->frontend >= 0) {
 		struct hz_str fe = m->v[b->frontend];
-		int tls = fe.n > 0 && fe.p[fe.n - 1] == '~';
-		uint64_t *c = hz_countmap_get(s->frontends, fe.p, fe.n - (size_t)tls);
+		int tls = (m->mark[b->frontend] & HZ_MARK_TILDE) != 0;
+		uint64_t *c = hz_countmap_get(s->frontends, fe.p, fe.n);
 		if (!c)
 			return HZ_ENOMEM;
 		c[HZ_FE_REQUESTS]++;

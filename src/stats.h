@@ -12,7 +12,9 @@ struct hz_stats_binding {
 
 void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b);
 
-/* Adds one matched traffic line to the summary's tables. */
-int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m);
+/* Adds one matched traffic line to the summary's tables. `proxy` (may be
+ * NULL) names the frontend when the format does not log it. */
+int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m,
+		    const char *proxy);
 
 #endif

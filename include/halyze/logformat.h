@@ -83,10 +83,18 @@ int hz_format_find(const struct hz_format *f, const char *name);
  * A field is "empty" when logged as `-`, `""` or absent (%hr on a <BADREQ>
  * line). Views point into the line. */
 #define HZ_MATCH_MAX_FIELDS 128
+
+/* Per-field marks: what the view alone cannot say. */
+#define HZ_MARK_TILDE  0x1u  /* %ft ended in '~' (SSL bind); the view excludes it */
+#define HZ_MARK_ABSENT 0x2u  /* %hr/%hs/%hrl/%hsl printed nothing at all */
+#define HZ_MARK_CUT    0x4u  /* a quoted %r lost its closing quote (line length limit) */
+#define HZ_MARK_QUOTED 0x8u  /* the value was logged inside quotes */
+
 struct hz_match {
 	size_t nfields;
 	struct hz_str v[HZ_MATCH_MAX_FIELDS];
 	uint8_t empty[HZ_MATCH_MAX_FIELDS];
+	uint8_t mark[HZ_MATCH_MAX_FIELDS];   /* HZ_MARK_* bits */
 };
 
 /* Matches line (p, n) against the format. Returns 0 on success, or

@@ -19,6 +19,11 @@ void hz_router_free(struct hz_router *r);
 int hz_router_add(struct hz_router *r, const char *name, const char *tag, const char *proxy,
 		  struct hz_format *f);
 
+/* Adds an error-log-format: lines it matches are connection errors, counted
+ * by their %[fc_err_str] when the format logs it. Same ownership as above. */
+int hz_router_add_error(struct hz_router *r, const char *name, const char *tag, const char *proxy,
+			struct hz_format *f);
+
 /* Adds the predefined formats tried when the user gave neither a format nor
  * a config: httplog, httpslog, tcplog, httplog-clf, httplog-legacy. */
 int hz_router_add_defaults(struct hz_router *r, struct hz_err *err);
@@ -27,10 +32,19 @@ size_t hz_router_count(const struct hz_router *r);
 
 /* The scan's traffic callback (see struct hz_scan_opts): ud is the router.
  * Tries the format that matched last, then those whose tag is the line's,
- * then the rest; records a match in s. Returns 1 for traffic, 0 when no
+ * then the rest; records a match in s. Returns 1 for traffic, 2 for a connection error
+ * (matched by an error-log-format), 0 when no
  * format fits (*why names the field that failed in the format that got
  * furthest; it lives until the next call), or a negative status. */
-int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env,
-		      const char **why);
+int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		      uint64_t lineno, const char **why);
+
+struct hz_events;
+/* Every traffic line matched from now on is also written to ev (not owned). */
+void hz_router_set_events(struct hz_router *r, struct hz_events *ev);
+
+/* The i-th format (0 <= i < hz_router_count), its name, and whether it is an
+ * error-log-format; for --format-explain and --fields checks. */
+const struct hz_format *hz_router_format(const struct hz_router *r, size_t i, const char **name, int *error);
 
 #endif

@@ -22,6 +22,12 @@ enum hz_escape_mode {
  * character boundary. */
 size_t hz_escape(char *dst, size_t cap, const char *p, size_t n, enum hz_escape_mode mode);
 
+/* Writes (p, n) as the body of a JSON string (no quotes) into dst: `"` and
+ * `\` escaped, control characters as \u00XX, valid UTF-8 as is, and each
+ * byte of an invalid sequence as the four characters \xHH (written \\xHH
+ * in the JSON text). Same return contract as hz_escape. */
+size_t hz_json_escape(char *dst, size_t cap, const char *p, size_t n);
+
 /* Display width of an escaped string for column alignment (code points). */
 size_t hz_display_width(const char *s);
 

@@ -22,10 +22,12 @@ struct hz_scan_opts {
 	size_t max_line;               /* 0: the reader's default */
 	int headers_only;              /* account lines and syslog headers only */
 	/* The traffic consumer (the router over the compiled formats): returns 1
-	 * when the line was traffic and has been recorded in s, 0 when it is not
+	 * when the line was traffic and has been recorded in s, 2 when it was a
+	 * connection error recorded in s's connection-error tables, 0 when not
 	 * (with *why set to a short, low-cardinality reason), or a negative
 	 * status. NULL: no line is traffic. */
-	int (*traffic)(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char **why);
+	int (*traffic)(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
+		       uint64_t lineno, const char **why);
 	void *traffic_ud;
 	void (*progress)(void *ud, const struct hz_progress *p);
 	void *progress_ud;
