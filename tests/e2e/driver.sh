@@ -84,8 +84,9 @@ tls_curl() {
     local codes conns
     codes=$(awk '{printf "%s ", $1}' <<<"$out")
     conns=$(awk '{s += $2} END {print s + 0}' <<<"$out")
-    [ "$rc" = 0 ] && [ "$codes" = "$(printf '200 %.0s' "$@")" ] && [ "$conns" = 1 ] ||
+    if ! [ "$rc" = 0 ] || ! [ "$codes" = "$(printf '200 %.0s' "$@")" ] || ! [ "$conns" = 1 ]; then
       lab_fail "driver: curl $fe $cert $ver $*: exit $rc, codes '$codes', connections $conns (expected 200 each over one connection): $(cat "$W/curl.err")"
+    fi
     if [ "$kind" = tcp ]; then
       rec "$fe" tls curl "$cert" "$ver" new "$cert" tcp 1 - -- "$(backend_of "$fe")" - 0 -
     else
@@ -165,8 +166,9 @@ plain_curl() { # FE PORT EXPECTED_STATUS TERM SERVER PATH...
   local codes conns
   codes=$(awk '{printf "%s ", $1}' <<<"$out")
   conns=$(awk '{s += $2} END {print s + 0}' <<<"$out")
-  [ "$rc" = 0 ] && [ "$codes" = "$(printf "$want %.0s" "$@")" ] && [ "$conns" = 1 ] ||
+  if ! [ "$rc" = 0 ] || ! [ "$codes" = "$(printf "$want %.0s" "$@")" ] || ! [ "$conns" = 1 ]; then
     lab_fail "driver: curl $fe $*: exit $rc, codes '$codes', connections $conns (expected $want each over one connection)"
+  fi
   rec "$fe" plain curl none - - - request $# "$want" "$term" "$server" - 0 -
 }
 
@@ -244,9 +246,9 @@ drive() {
 
   # Two requests left unfinished on purpose (timeout http-request 1s on
   # fe_http): run in the background while the rest goes on.
-  (CONN=900; devtcp fe_http "$P_HTTP" plain slow 0 && echo done > "$W/slow.1") &
+  (CONN=900; devtcp fe_http "$P_HTTP" plain slow 0 && echo finished > "$W/slow.1") &
   BG_PIDS+=($!)
-  (CONN=901; devtcp fe_http "$P_HTTP" plain slow 0 && echo done > "$W/slow.2") &
+  (CONN=901; devtcp fe_http "$P_HTTP" plain slow 0 && echo finished > "$W/slow.2") &
   BG_PIDS+=($!)
 
   # fe_http: plain httplog
@@ -324,5 +326,7 @@ drive() {
   local p
   for p in "${BG_PIDS[@]}"; do wait "$p"; done
   BG_PIDS=()
-  [ -f "$W/slow.1" ] && [ -f "$W/slow.2" ] || lab_fail "driver: a slow request did not finish as expected"
+  if ! [ -f "$W/slow.1" ] || ! [ -f "$W/slow.2" ]; then
+    lab_fail "driver: a slow request did not end in 408 as expected"
+  fi
 }

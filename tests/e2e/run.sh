@@ -3,11 +3,14 @@
 # loopback; halyze's JSON on the logs they write is checked against what the
 # traffic driver knows it did (tests/e2e/driver.sh, $W/truth.tsv).
 #
-# Usage: run.sh [--envelope-only] [--keep] HALYZE JGET
+# Usage: run.sh [--envelope-only] [--xfail BUG]... [--keep] HALYZE JGET
 #   --envelope-only  run only the checks that need no log format (header kinds,
 #                    line accounting, connection errors, HAProxy's messages) and
 #                    say loudly that the format-dependent checks were NOT run.
 #                    For builds whose halyze cannot read formats yet.
+#   --xfail BUG      a known halyze bug (see XFAIL_CHECKS): the checks it breaks
+#                    print XFAIL and do not count as failed, and count as failed
+#                    again (XPASS) once they pass.
 #   --keep           keep the work directory even on success.
 #
 # Exit status: 0 when every check passed; 1 when a check failed or the lab could
@@ -16,23 +19,24 @@
 set -u
 shopt -s nullglob
 
-ENVELOPE_ONLY=0 KEEP=0
+ENVELOPE_ONLY=0 KEEP=0 XFAIL_ARGS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --envelope-only) ENVELOPE_ONLY=1; shift ;;
     --keep) KEEP=1; shift ;;
+    --xfail) [ $# -ge 2 ] || { echo "run.sh: --xfail needs a BUG name" >&2; exit 2; }; XFAIL_ARGS+=("$2"); shift 2 ;;
     --) shift; break ;;
-    -*) echo "usage: run.sh [--envelope-only] [--keep] HALYZE JGET" >&2; exit 2 ;;
+    -*) echo "usage: run.sh [--envelope-only] [--xfail BUG]... [--keep] HALYZE JGET" >&2; exit 2 ;;
     *) break ;;
   esac
 done
-[ $# -eq 2 ] || { echo "usage: run.sh [--envelope-only] [--keep] HALYZE JGET" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: run.sh [--envelope-only] [--xfail BUG]... [--keep] HALYZE JGET" >&2; exit 2; }
 HALYZE=$(readlink -f "$1") JGET=$(readlink -f "$2")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T0=$SECONDS
 
 PASS=0 FAIL=0
-W= RSYSLOG_PID= HAPROXY_PID= FLAKY_PID=
+W='' RSYSLOG_PID='' HAPROXY_PID='' FLAKY_PID=''
 BG_PIDS=()
 
 say() { printf 'e2e: %s\n' "$*"; }
@@ -97,9 +101,10 @@ ensure_tools() {
   local sudo=
   [ "$(id -u)" = 0 ] || sudo="sudo -n"
   say "installing ${need[*]}"
-  $sudo apt-get update -qq > "${TMPDIR:-/tmp}/hz_e2e_apt.log" 2>&1 &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >> "${TMPDIR:-/tmp}/hz_e2e_apt.log" 2>&1 ||
+  if ! { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"; } > "${TMPDIR:-/tmp}/hz_e2e_apt.log" 2>&1; then
     lab_fail "could not install ${need[*]} (see ${TMPDIR:-/tmp}/hz_e2e_apt.log)"
+  fi
   for t in haproxy openssl curl rsyslogd ss gzip; do
     command -v "$t" >/dev/null || lab_fail "$t is still missing after apt-get install"
   done
@@ -231,6 +236,42 @@ check() { # WHAT GOT EXPECTED
   fi
 }
 
+# Known halyze bugs that --xfail NAME turns into expected failures: the checks
+# they break are listed by name (the lab's traffic plan is fixed, so the list
+# is too). Such a check prints XFAIL and is not counted as failed; should it
+# pass, it prints XPASS and counts as FAILED, so that the --xfail goes away
+# with the bug.
+#   errfmt-badreq: halyze counts every line matched by an error-log-format as
+#   a connection error, the <BADREQ> lines too (400 CR--/PR--, which HAProxy
+#   writes with error-log-format when a frontend has one); their
+#   %[fc_err_str] is "Success", which becomes a connection-error message.
+declare -A XFAIL_CHECKS=(
+  [errfmt-badreq]="input.requests|input.connection_errors with formats|connection_errors (keys) with formats|connection_error_frontends.fe_errfmt with formats|frontends.fe_errfmt.requests|status.400|termination.CR--|termination.PR--"
+)
+declare -A XFAIL=()
+XFAILED=0
+
+# Checks that need the log formats. When halyze can read none (neither
+# --config nor --format), each of them still runs, and fails.
+fcheck() { # VARIANT WHAT GOT EXPECTED
+  local v=$1 what=$2
+  if [ -z "$FORMAT_HOW" ]; then
+    FAIL=$((FAIL + 1))
+    printf 'FAIL  %s: %s: expected %s; halyze accepts neither --config nor --format\n' "$v" "$what" "$4"
+    return
+  fi
+  local bug=${XFAIL[$what]:-}
+  if [ -z "$bug" ]; then
+    check "$v: $what" "$3" "$4"
+  elif [ "$3" = "$4" ]; then
+    FAIL=$((FAIL + 1))
+    printf 'FAIL  %s: %s = %s: XPASS, the known bug %s looks fixed: drop --xfail %s\n' "$v" "$what" "$3" "$bug" "$bug"
+  else
+    XFAILED=$((XFAILED + 1))
+    printf 'XFAIL %s: %s = %s, expected %s (known bug %s)\n' "$v" "$what" "$3" "$4" "$bug"
+  fi
+}
+
 # A count in halyze's JSON; an absent key is 0.
 jn() { # JSON KEY...
   local v
@@ -277,22 +318,35 @@ CONNERR_MESSAGES=(
   "Out of system buffers"
 )
 
-# Truth figures from truth.tsv, as "KEY<TAB>VALUE" lines in $W/expect.tsv:
-#   lines                          log lines the traffic produces
-#   connerr                        legacy connection-error lines
-#   connerr_msg:<message>          ... per message
-#   connerr_fe:<frontend>          ... per frontend
-#   requests                       lines in the requests bucket (traffic
-#                                  lines, <BADREQ>, error-log-format lines)
-#   fe:<frontend>                  ... per frontend
-#   tls:<frontend>                 true when a line came over its TLS bind
+# Truth figures from truth.tsv, as "KEY<TAB>VALUE" lines in $W/expect.tsv.
+# Two views of the connection errors:
+#   connerr, connerr_msg:<message>, connerr_fe:<frontend>
+#       the fixed "fe/bind: message" lines only: what halyze must find with no
+#       log format at all (envelope checks);
+#   f_connerr, f_connerr_msg:<message>, f_connerr_fe:<frontend>
+#       those plus the handshake failures that error-log-format wrote (a
+#       connection that died before a stream existed, whatever the line's
+#       shape): what halyze must find once it knows the formats.
+# And, with the formats known:
+#   requests, fe:<frontend>       traffic lines: requests, tcplog lines and
+#                                 <BADREQ> lines, including the <BADREQ> lines
+#                                 that error-log-format wrote (HAProxy's
+#                                 sess_log() uses it for stream-less HTTP
+#                                 errors, reference 3.8): a bad request is a
+#                                 request, whichever format wrote it
+#   tls:<frontend>                true when a line came over its TLS bind
 #   status:<code> term:<state> server:<backend/server>
+#   lines                         log lines the traffic produces
+#   msg:<kind>                    HAProxy's own messages
 summarise_truth() {
   awk -F'\t' 'NR > 1 {
       n = $10
       lines += n
-      legacy = ($9 == "hs_fail" && $15 == 0)
-      if (legacy) { ce += n; cm[$14] += n; cf[$2] += n; next }
+      if ($9 == "hs_fail") {
+        fce += n; fcm[$14] += n; fcf[$2] += n
+        if ($15 == 0) { ce += n; cm[$14] += n; cf[$2] += n }
+        next
+      }
       req += n; fe[$2] += n
       if ($3 == "tls") tls[$2] = 1
       if ($11 != "-") st[$11] += n
@@ -300,9 +354,11 @@ summarise_truth() {
       if ($13 != "-") sv[$13] += n
     }
     END {
-      printf "lines\t%d\nconnerr\t%d\nrequests\t%d\n", lines, ce, req
+      printf "lines\t%d\nconnerr\t%d\nf_connerr\t%d\nrequests\t%d\n", lines, ce, fce, req
       for (k in cm) printf "connerr_msg:%s\t%d\n", k, cm[k]
       for (k in cf) printf "connerr_fe:%s\t%d\n", k, cf[k]
+      for (k in fcm) printf "f_connerr_msg:%s\t%d\n", k, fcm[k]
+      for (k in fcf) printf "f_connerr_fe:%s\t%d\n", k, fcf[k]
       for (k in fe) printf "fe:%s\t%d\ntls:%s\t%s\n", k, fe[k], k, (k in tls) ? "true" : "false"
       for (k in st) printf "status:%s\t%d\n", k, st[k]
       for (k in tm) printf "term:%s\t%d\n", k, tm[k]
@@ -313,7 +369,7 @@ summarise_truth() {
   # haproxy.cfg but those with `no log`) plus HAProxy 2.6's internal
   # <HTTPCLIENT> proxy; the flaky server's DOWN / "no server available" / UP.
   local proxies
-  proxies=$(awk '/^(frontend|backend) / {n++; cur = $2} /^[ \t]+no log/ {n--} END {print n}' "$W/haproxy.cfg")
+  proxies=$(awk '/^(frontend|backend) / {n++} /^[ \t]+no log/ {n--} END {print n}' "$W/haproxy.cfg")
   printf 'msg:proxy_stopped\t%d\n' "$((proxies + 1))" >> "$W/expect.tsv"
   awk -F'\t' '{s[$1] += $2} END {for (k in s) printf "%s\t%d\n", k, s[k]}' "$W/messages.truth" >> "$W/expect.tsv"
 }
@@ -395,45 +451,95 @@ check_format_dependent() { # VARIANT FILE...
     rc=$?
     [ "$rc" = 0 ] || sed 's/^/      stderr: /' "$j.err"
   fi
-  # Without any way to give halyze the formats, each check still runs, and fails.
-  fcheck() { # WHAT GOT EXPECTED
-    if [ -n "$FORMAT_HOW" ]; then
-      check "$v: $1" "$2" "$3"
-    else
-      FAIL=$((FAIL + 1))
-      printf 'FAIL  %s: %s: expected %s; halyze accepts neither --config nor --format\n' "$v" "$1" "$3"
-    fi
-  }
-  fcheck "exit status with formats" "$rc" 0
-  fcheck "input.unparsed with formats" "$(jn "$j" input unparsed)" 0
-  fcheck "input.requests" "$(jn "$j" input requests)" "${EXPECT[requests]:-0}"
-  fcheck "input.connection_errors with formats" "$(jn "$j" input connection_errors)" "${EXPECT[connerr]:-0}"
+  fcheck "$v" "exit status with formats" "$rc" 0
+  fcheck "$v" "input.unparsed with formats" "$(jn "$j" input unparsed)" 0
+  fcheck "$v" "input.requests" "$(jn "$j" input requests)" "${EXPECT[requests]:-0}"
+  fcheck "$v" "input.connection_errors with formats" "$(jn "$j" input connection_errors)" "${EXPECT[f_connerr]:-0}"
   local k n
   n=0
   while IFS= read -r k; do
     n=$((n + 1))
-    fcheck "frontends.$k.requests" "$(jn "$j" frontends "$k" requests)" "${EXPECT[fe:$k]:-0}"
-    fcheck "frontends.$k.tls" "$(jr "$j" frontends "$k" tls)" "${EXPECT[tls:$k]:-0}"
+    fcheck "$v" "connection_errors.\"$k\" with formats" "$(jn "$j" connection_errors "$k")" "${EXPECT[f_connerr_msg:$k]:-0}"
+  done < <(want_keys f_connerr_msg:)
+  fcheck "$v" "connection_errors (keys) with formats" "$(jr "$j" connection_errors)" "object $n"
+  n=0
+  while IFS= read -r k; do
+    n=$((n + 1))
+    fcheck "$v" "connection_error_frontends.$k with formats" "$(jn "$j" connection_error_frontends "$k")" "${EXPECT[f_connerr_fe:$k]:-0}"
+  done < <(want_keys f_connerr_fe:)
+  fcheck "$v" "connection_error_frontends (keys) with formats" "$(jr "$j" connection_error_frontends)" "object $n"
+  n=0
+  while IFS= read -r k; do
+    n=$((n + 1))
+    fcheck "$v" "frontends.$k.requests" "$(jn "$j" frontends "$k" requests)" "${EXPECT[fe:$k]:-0}"
+    fcheck "$v" "frontends.$k.tls" "$(jr "$j" frontends "$k" tls)" "${EXPECT[tls:$k]:-0}"
   done < <(want_keys fe:)
-  fcheck "frontends (keys)" "$(jr "$j" frontends)" "object $n"
+  fcheck "$v" "frontends (keys)" "$(jr "$j" frontends)" "object $n"
   n=0
   while IFS= read -r k; do
     n=$((n + 1))
-    fcheck "status.$k" "$(jn "$j" status "$k")" "${EXPECT[status:$k]:-0}"
+    fcheck "$v" "status.$k" "$(jn "$j" status "$k")" "${EXPECT[status:$k]:-0}"
   done < <(want_keys status:)
-  fcheck "status (keys)" "$(jr "$j" status)" "object $n"
+  fcheck "$v" "status (keys)" "$(jr "$j" status)" "object $n"
   n=0
   while IFS= read -r k; do
     n=$((n + 1))
-    fcheck "termination.$k" "$(jn "$j" termination "$k")" "${EXPECT[term:$k]:-0}"
+    fcheck "$v" "termination.$k" "$(jn "$j" termination "$k")" "${EXPECT[term:$k]:-0}"
   done < <(want_keys term:)
-  fcheck "termination (keys)" "$(jr "$j" termination)" "object $n"
+  fcheck "$v" "termination (keys)" "$(jr "$j" termination)" "object $n"
   n=0
   while IFS= read -r k; do
     n=$((n + 1))
-    fcheck "servers.$k.requests" "$(jn "$j" servers "$k" requests)" "${EXPECT[server:$k]:-0}"
+    fcheck "$v" "servers.$k.requests" "$(jn "$j" servers "$k" requests)" "${EXPECT[server:$k]:-0}"
   done < <(want_keys server:)
-  fcheck "servers (keys)" "$(jr "$j" servers)" "object $n"
+  fcheck "$v" "servers (keys)" "$(jr "$j" servers)" "object $n"
+}
+
+# A summary without what depends on the file names and line numbers
+# (input.files, input.unparsed_samples), to compare two runs over the same
+# lines. It reads the JSON as halyze pretty-prints it; should that layout
+# change, the comparison fails, it does not pass.
+strip_json() {
+  awk 'skip { if (substr($0, 1, length(ind) + 1) == ind "]") skip = 0; next }
+       /^ *"(files|unparsed_samples)": \[/ {
+         if ($0 ~ /\],?$/) next
+         ind = substr($0, 1, index($0, "\"") - 1); skip = 1; next }
+       { print }' "$1"
+}
+
+# The same lines, gzipped as a rotated set or as one multi-member file: the
+# summary must be the plain file's, but for the file list.
+check_variant() { # VARIANT PLAIN_VARIANT LINES FILE...
+  local v=$1 p=$2 lines=$3
+  shift 3
+  local j="$W/out/${v//\//.}.envelope.json" pj="$W/out/${p//\//.}.envelope.json" rc
+  "$HALYZE" --json -q "$@" > "$j" 2> "$j.err"
+  rc=$?
+  check "$v: exit status" "$rc" 0
+  [ "$rc" = 0 ] || sed 's/^/      stderr: /' "$j.err"
+  check "$v: input.files" "$(jr "$j" input files)" "array $#"
+  check "$v: input.files.0.compressed" "$(jr "$j" input files 0 compressed)" true
+  check "$v: input.lines (wc -l)" "$(jr "$j" input lines)" "$lines"
+  same_as "$v" "$p" "$j" "$pj" check
+  [ "$ENVELOPE_ONLY" = 1 ] && return
+  j="$W/out/${v//\//.}.formats.json" pj="$W/out/${p//\//.}.formats.json" rc=
+  if [ -n "$FORMAT_HOW" ]; then
+    "$HALYZE" --json -q "${FORMAT_ARGS[@]}" "$@" > "$j" 2> "$j.err"
+    rc=$?
+    [ "$rc" = 0 ] || sed 's/^/      stderr: /' "$j.err"
+  fi
+  fcheck "$v" "exit status with formats" "$rc" 0
+  same_as "$v" "$p" "$j" "$pj" fcheck
+}
+
+same_as() { # VARIANT PLAIN_VARIANT JSON PLAIN_JSON check|fcheck
+  local what="summary (but input.files, unparsed_samples) equals $2's" got=same
+  [ "$5" = fcheck ] && what="$what, with formats"
+  if [ ! -s "$3" ] || [ ! -s "$4" ] || ! diff <(strip_json "$4") <(strip_json "$3") > "$3.diff"; then
+    got=different
+    [ -s "$3.diff" ] && head -n 20 "$3.diff" | sed 's/^/      diff: /'
+  fi
+  if [ "$5" = fcheck ]; then fcheck "$1" "$what" "$got" same; else check "$1: $what" "$got" same; fi
 }
 
 # The TLS truth for the TLS-diagnosis work: per frontend, connections and log
@@ -517,7 +623,7 @@ say "lab up after $((SECONDS - T0)) s; driving traffic"
 . "$HERE/driver.sh"
 DRIVE_T0=$SECONDS
 drive
-say "traffic done: $CONN connections in $((SECONDS - DRIVE_T0)) s; stopping haproxy"
+say "traffic done: $(($(wc -l < "$W/truth.tsv") - 1)) connections in $((SECONDS - DRIVE_T0)) s; stopping haproxy"
 stop_haproxy
 flaky_stop
 wait_rsyslog
@@ -544,8 +650,15 @@ while IFS= read -r m; do
   check "lab: \"$m\" is in the list of reference 3.8" "$known" yes
 done < <(awk -F'\t' 'NR > 1 && $14 != "-" {print $14}' "$W/truth.tsv" | sort -u)
 
-# The three captures, each also as a rotated set (x.log.1.gz x.log) and as one
-# multi-member gzip (cat a.gz b.gz).
+# The three captures, checked against the truth; each also as a rotated set
+# (x.log.1.gz x.log) and as one multi-member gzip (cat a.gz b.gz), checked
+# against the plain file's summary.
+for bug in "${XFAIL_ARGS[@]}"; do
+  [ -n "${XFAIL_CHECKS[$bug]:-}" ] || lab_fail "--xfail $bug: no such known bug (${!XFAIL_CHECKS[*]})"
+  IFS='|' read -ra names <<<"${XFAIL_CHECKS[$bug]}"
+  for k in "${names[@]}"; do XFAIL[$k]=$bug; done
+  say "known bug $bug: its checks are expected to fail (XFAIL): ${XFAIL_CHECKS[$bug]}"
+done
 CHECK_T0=$SECONDS
 detect_format_args
 if [ "$ENVELOPE_ONLY" = 1 ]; then
@@ -563,17 +676,13 @@ for src in facsev.log:facility-severity-iso traditional.log:rfc3164 rfc5424.log:
   tail -n +"$((half + 1))" "$W/$f" > "$W/v/$base/x.log"
   gzip -c "$W/v/$base/x.log" > "$W/v/$base/b.gz"
   cat "$W/v/$base/x.log.1.gz" "$W/v/$base/b.gz" > "$W/v/$base/members.gz"
-  for variant in plain rotated members; do
-    case $variant in
-      plain) files=("$W/$f") ;;
-      rotated) files=("$W/v/$base/x.log.1.gz" "$W/v/$base/x.log") ;;
-      members) files=("$W/v/$base/members.gz") ;;
-    esac
-    check_envelope "$base/$variant" "$kind" "$n" "${files[@]}"
-    [ "$ENVELOPE_ONLY" = 1 ] || check_format_dependent "$base/$variant" "${files[@]}"
-  done
+  check_envelope "$base/plain" "$kind" "$n" "$W/$f"
+  [ "$ENVELOPE_ONLY" = 1 ] || check_format_dependent "$base/plain" "$W/$f"
+  check_variant "$base/rotated" "$base/plain" "$n" "$W/v/$base/x.log.1.gz" "$W/v/$base/x.log"
+  check_variant "$base/members" "$base/plain" "$n" "$W/v/$base/members.gz"
 done
 
 say "checks took $((SECONDS - CHECK_T0)) s"
+[ "$XFAILED" = 0 ] || say "$XFAILED expected failures (XFAIL) from known bugs: ${XFAIL_ARGS[*]}"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
