@@ -2,11 +2,15 @@
 #include "halyze/emit.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/correlate.h"
 #include "halyze/sanitize.h"
 #include "errfmt.h"
+
+static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set);
 
 /* A JSON string from log bytes: invalid UTF-8 becomes \xHH (documented). */
 static json_t *jstr(const char *p, size_t n)
@@ -158,7 +162,120 @@ static json_t *headers(const struct hz_summary *s)
 	return o;
 }
 
+static json_t *tls_block(const struct hz_summary *s)
+{
+	const struct hz_tls_counts *t = &s->tls;
+	json_t *sessions = json_pack("{s:I,s:I,s:o}", "resumed_traced", (json_int_t)t->resumed_traced,
+				     "resumed_untraced", (json_int_t)t->resumed_untraced,
+				     "untraced_reasons", counts(t->untraced_reasons));
+
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}",
+			 "lines", (json_int_t)t->lines,
+			 "full_with_cert", (json_int_t)t->full_with_cert,
+			 "full_without_cert", (json_int_t)t->full_without_cert,
+			 "resumed_without_cert", (json_int_t)t->resumed_without_cert,
+			 "resumed_identity_known", (json_int_t)t->resumed_identity_known,
+			 "resumed_anonymous", (json_int_t)t->resumed_anonymous,
+			 "resumed_with_cert", (json_int_t)t->resumed_with_cert,
+			 "inferred_resumed", (json_int_t)t->inferred_resumed,
+			 "verify", counts(t->verify),
+			 "cert_errors", counts(t->cert_errors),
+			 "ca_errors", counts(t->ca_errors),
+			 "sessions", sessions);
+}
+
+/* Milliseconds since the epoch as the line's own clock: no zone is claimed,
+ * since %t is the haproxy host's local time. */
+static json_t *jtime(int64_t ms)
+{
+	char b[40];
+
+	if (ms == INT64_MIN || ms == INT64_MAX)
+		return json_null();
+	hz_format_ms(b, sizeof(b), ms);
+	return json_string(b);
+}
+
+static json_t *findings(const struct hz_summary *s, const struct hz_series_set *set)
+{
+	struct hz_finding f[HZ_RULE_BUILTIN_COUNT];
+	size_t n = hz_findings_rank(s, set, f);
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		const struct hz_rule_def *d = hz_rule_def(f[i].rule);
+		const struct hz_rule_hits *h = &s->hits[f[i].rule];
+		struct hz_countmap_entry *e = hz_countmap_sorted(h->groups, 0);
+		json_t *groups = json_array(), *ex = json_array(), *corr, *o;
+		size_t ng = hz_countmap_size(h->groups);
+
+		for (size_t k = 0; e && groups && k < ng && k < 10; k++)
+			json_array_append_new(groups, json_pack("{s:o,s:I}", "group", jstr(e[k].key, e[k].n),
+								"count", (json_int_t)e[k].vals[0]));
+		free(e);
+		for (size_t k = 0; ex && k < h->nexamples; k++) {
+			char b[1200];
+			int m = snprintf(b, sizeof(b), "%s:%llu", h->examples[k].file,
+					 (unsigned long long)h->examples[k].line);
+			json_array_append_new(ex, jstr(b, m < 0 ? 0 : (size_t)m >= sizeof(b) ? sizeof(b) - 1 : (size_t)m));
+		}
+		if (isnan(f[i].r))
+			corr = json_null();
+		else
+			corr = json_pack("{s:f,s:I,s:s,s:s}", "r", floor(f[i].r * 1000 + 0.5) / 1000,
+					 "buckets", (json_int_t)f[i].buckets, "with", "requests",
+					 "meaning", hz_correlation_words(f[i].r));
+		o = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:o,s:I,s:o,s:o,s:s,s:s}",
+			      "id", d->name, "severity", hz_severity_name(d->severity), "title", d->title,
+			      "count", (json_int_t)h->count, "first", jtime(h->first_ms), "last", jtime(h->last_ms),
+			      "group_by", d->group_by, "groups", groups, "distinct_groups", (json_int_t)ng,
+			      "examples", ex, "correlation", corr, "explanation", d->explain, "advice", d->advice);
+		if (!o || json_array_append_new(a, o)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *series(const struct hz_series_set *set)
+{
+	json_t *o, *fes;
+	char b[40];
+
+	if (!set || set->n == 0)
+		return json_null();
+	hz_format_ms(b, sizeof(b), set->first * set->bucket_ms);
+	fes = json_object();
+	o = json_pack("{s:I,s:s,s:I,s:o}", "bucket_seconds", (json_int_t)(set->bucket_ms / 1000), "start", b,
+		      "buckets", (json_int_t)set->n, "frontends", fes);
+	for (size_t i = 0; o && i < set->nv; i++) {
+		const struct hz_series *x = &set->v[i];
+		const char *fe = x->frontend[0] ? x->frontend : "(all)";
+		json_t *f = json_object_get(fes, fe), *arr = json_array();
+		if (!f) {
+			f = json_object();
+			set_key(fes, fe, strlen(fe), f);
+		}
+		for (size_t k = 0; arr && k < set->n; k++)
+			json_array_append_new(arr, json_integer((json_int_t)x->counts[k]));
+		json_object_set_new(f, x->name, arr);
+	}
+	return o;
+}
+
 static json_t *build(const struct hz_summary *s)
+{
+	struct hz_series_set set;
+	int have_set = hz_series_build(s, 0, &set) == 0;
+	json_t *doc = build_doc(s, have_set ? &set : NULL);
+
+	if (have_set)
+		hz_series_release(&set);
+	return doc;
+}
+
+static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set)
 {
 	json_t *input = json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}",
 				  "files", files(s),
@@ -172,7 +289,7 @@ static json_t *build(const struct hz_summary *s)
 				  "headers", headers(s));
 	if (!input)
 		return NULL;
-	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "schema", HZ_SUMMARY_SCHEMA,
 			 "partial", s->partial,
 			 "input", input,
@@ -183,8 +300,9 @@ static json_t *build(const struct hz_summary *s)
 			 "connection_errors", counts(s->connerr_messages),
 			 "connection_error_frontends", counts(s->connerr_frontends),
 			 "messages", counts(s->message_kinds),
-			 "tls", json_object(),
-			 "findings", json_array());
+			 "tls", tls_block(s),
+			 "findings", findings(s, set),
+			 "series", series(set));
 }
 
 int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/correlate.h"
+#include "halyze/rules.h"
 #include "halyze/sanitize.h"
 #include "errfmt.h"
 
@@ -190,6 +192,152 @@ static void file_errors(FILE *out, const struct hz_summary *s)
 	}
 }
 
+/* Prints text wrapped at 78 columns with the given indent. */
+static void wrap(FILE *out, const char *indent, const char *text)
+{
+	size_t col = 0, ind = strlen(indent);
+	const char *p = text;
+
+	fputs(indent, out);
+	col = ind;
+	while (*p) {
+		size_t w = strcspn(p, " ");
+		if (col > ind && col + 1 + w > 78) {
+			fprintf(out, "\n%s", indent);
+			col = ind;
+		} else if (col > ind) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, w, out);
+		col += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
+static void clock_of(char *b, size_t cap, int64_t ms)
+{
+	if (ms == INT64_MIN || ms == INT64_MAX)
+		snprintf(b, cap, "?");
+	else
+		hz_format_ms(b, cap, ms);
+}
+
+static void diagnosis(FILE *out, const struct hz_summary *s)
+{
+	struct hz_series_set set;
+	int have = hz_series_build(s, 0, &set) == 0;
+	struct hz_finding f[HZ_RULE_BUILTIN_COUNT];
+	size_t n = hz_findings_rank(s, have ? &set : NULL, f);
+	char lb[4 * LABEL_MAX + 64];
+
+	fprintf(out, "Diagnosis\n");
+	if (n == 0)
+		fprintf(out, "  Nothing to report: no rule fired.\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct hz_rule_def *d = hz_rule_def(f[i].rule);
+		const struct hz_rule_hits *h = &s->hits[f[i].rule];
+		struct hz_countmap_entry *e = hz_countmap_sorted(h->groups, 0);
+		size_t ng = hz_countmap_size(h->groups);
+		char a[40], b[40], line[400];
+		const char *words = hz_correlation_words(f[i].r);
+
+		clock_of(a, sizeof(a), h->first_ms);
+		clock_of(b, sizeof(b), h->last_ms);
+		fprintf(out, "\n  [%s] %s: %" PRIu64 " line%s", hz_severity_name(d->severity), d->name, h->count,
+			h->count == 1 ? "" : "s");
+		if (h->first_ms != INT64_MAX)
+			fprintf(out, ", %s .. %s", a, b);
+		fputc('\n', out);
+		wrap(out, "    ", d->title);
+		if (d->severity > HZ_SEV_INFO)
+			wrap(out, "    ", d->explain);
+		if (words) {
+			snprintf(line, sizeof(line), "Over time: %s (r = %.2f against requests, %zu buckets of %lld s).",
+				 words, f[i].r, f[i].buckets, (long long)(s->bucket_ms / 1000));
+			wrap(out, "    ", line);
+		}
+		if (e && ng) {
+			fprintf(out, "    By %s:", d->group_by);
+			for (size_t k = 0; k < ng && k < 5; k++)
+				fprintf(out, "%s %s (%" PRIu64 ")", k ? "," : "", label(lb, sizeof(lb), e[k].key, e[k].n),
+					e[k].vals[0]);
+			if (ng > 5)
+				fprintf(out, ", and %zu more", ng - 5);
+			fputc('\n', out);
+		}
+		free(e);
+		if (h->nexamples) {
+			const char *prev = NULL;
+			fprintf(out, "    For example:");
+			for (size_t k = 0; k < h->nexamples; k++) {
+				char fb[600];
+				/* name the file once for a run of lines of the same file */
+				if (!prev || strcmp(prev, h->examples[k].file) != 0) {
+					hz_escape(fb, sizeof(fb), h->examples[k].file, strlen(h->examples[k].file),
+						  HZ_ESC_TERMINAL);
+					fprintf(out, "%s %s line", k ? ";" : "", fb);
+				} else {
+					fputc(',', out);
+				}
+				fprintf(out, " %" PRIu64, h->examples[k].line);
+				prev = h->examples[k].file;
+			}
+			fputc('\n', out);
+		}
+		if (d->severity > HZ_SEV_INFO) {
+			fprintf(out, "    What to change:\n");
+			wrap(out, "      ", d->advice);
+		}
+	}
+	fputc('\n', out);
+	if (have)
+		hz_series_release(&set);
+}
+
+static void tls_table(FILE *out, const struct hz_summary *s, size_t top)
+{
+	const struct hz_tls_counts *t = &s->tls;
+	struct hz_countmap *maps[3] = { t->verify, t->cert_errors, t->ca_errors };
+	const char *names[3] = { "ssl_c_verify", "ssl_c_err", "ssl_c_ca_err" };
+
+	if (!t->lines)
+		return;
+	fprintf(out, "\nTLS client certificates (%" PRIu64 " TLS lines)\n", t->lines);
+	fprintf(out, "  %-44s %12" PRIu64 "\n", "full handshake, certificate sent", t->full_with_cert);
+	fprintf(out, "  %-44s %12" PRIu64 "\n", "full handshake, no certificate", t->full_without_cert);
+	fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, identity known (has_crt=0)", t->resumed_identity_known);
+	fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, anonymous", t->resumed_anonymous);
+	if (t->resumed_with_cert)
+		fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, has_crt=1 (unexpected)", t->resumed_with_cert);
+	if (t->inferred_resumed)
+		fprintf(out, "  %-44s %12" PRIu64 "\n", "inferred resumed (is_resumed not logged)", t->inferred_resumed);
+	if (t->resumed_traced + t->resumed_untraced)
+		fprintf(out, "  %-44s %12" PRIu64 " traced, %" PRIu64 " untraced\n", "resumed sessions linked to their handshake",
+			t->resumed_traced, t->resumed_untraced);
+	for (int k = 0; k < 3; k++) {
+		struct hz_countmap_entry *e = hz_countmap_sorted(maps[k], 0);
+		size_t n = hz_countmap_size(maps[k]);
+		for (size_t i = 0; e && i < n && i < top; i++) {
+			char code[32], lb[128];
+			long c;
+			const char *name;
+			snprintf(code, sizeof(code), "%.*s", (int)(e[i].n < 20 ? e[i].n : 20), e[i].key);
+			c = strtol(code, NULL, 10);
+			name = hz_x509_error_name(c);
+			snprintf(lb, sizeof(lb), "%s=%s%s%s%s", names[k], label(code, sizeof(code), e[i].key, e[i].n),
+				 name ? " (" : "", name ? name : "", name ? ")" : "");
+			fprintf(out, "  %-44s %12" PRIu64 "\n", lb, e[i].vals[0]);
+		}
+		free(e);
+	}
+	if (hz_countmap_size(t->untraced_reasons))
+		table(out, "Untraced resumptions", "reason", t->untraced_reasons, 0, t->resumed_untraced, top);
+}
+
 int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opts *o,
 		 struct hz_err *err)
 {
@@ -197,11 +345,13 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 
 	if (o && o->version)
 		fprintf(out, "halyze %s summary\n\n", o->version);
+	diagnosis(out, s);
 	accounting(out, s);
 	frontends(out, s->frontends, s->requests, top);
 	table(out, "Status codes", "status", s->status, 0, s->requests, top);
 	table(out, "Termination states", "state", s->termination, 0, s->requests, top);
 	table(out, "Servers", "backend/server", s->servers, HZ_SRV_REQUESTS, s->requests, top);
+	tls_table(out, s, top);
 	table(out, "Connection errors", "message", s->connerr_messages, 0, s->connection_errors, top);
 	table(out, "Connection errors by frontend", "frontend", s->connerr_frontends, 0,
 	      s->connection_errors, top);

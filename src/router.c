@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "halyze/events.h"
+#include "halyze/fields.h"
+#include "diagnose.h"
 #include "stats.h"
 
 struct route {
@@ -16,6 +18,7 @@ struct route {
 	int error;                 /* an error-log-format */
 	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
 	struct hz_stats_binding stats;
+	struct hz_diag_binding diag;
 };
 
 struct hz_router {
@@ -24,6 +27,7 @@ struct hz_router {
 	size_t last;               /* the route that matched last */
 	struct hz_match m;         /* scratch for one line */
 	struct hz_events *events;  /* NDJSON sink, or NULL */
+	struct hz_diag *diag;      /* session tracer */
 	const char *path;          /* the line being routed */
 	uint64_t lineno;
 	char why[320];
@@ -31,7 +35,24 @@ struct hz_router {
 
 struct hz_router *hz_router_new(void)
 {
-	return calloc(1, sizeof(struct hz_router));
+	struct hz_router *r = calloc(1, sizeof(struct hz_router));
+
+	if (r && !(r->diag = hz_diag_new(NULL))) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o)
+{
+	struct hz_diag *d = hz_diag_new(o);
+
+	if (!d)
+		return HZ_ENOMEM;
+	hz_diag_free(r->diag);
+	r->diag = d;
+	return 0;
 }
 
 void hz_router_free(struct hz_router *r)
@@ -45,6 +66,7 @@ void hz_router_free(struct hz_router *r)
 		hz_format_free(r->r[i].fmt);
 	}
 	free(r->r);
+	hz_diag_free(r->diag);
 	free(r);
 }
 
@@ -82,6 +104,7 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 		return HZ_ENOMEM;
 	}
 	hz_stats_bind(f, &x->stats);
+	hz_diag_bind(f, &x->diag);
 	x->error = error;
 	x->err_str = hz_format_find(f, "fc_err_str");
 	x->err_fe = x->stats.frontend;
@@ -111,7 +134,8 @@ static int count(struct hz_countmap *m, const char *p, size_t n)
 }
 
 /* A line of an error-log-format: a connection error by message and frontend. */
-static int record_error(struct hz_summary *s, const struct route *x, const struct hz_match *m)
+static int record_error(struct hz_summary *s, const struct route *x, const struct hz_match *m,
+			const char *r_path, uint64_t r_line)
 {
 	static const char unnamed[] = "(error-log-format without %[fc_err_str])";
 	int rc;
@@ -121,10 +145,27 @@ static int record_error(struct hz_summary *s, const struct route *x, const struc
 			   m->v[x->err_str].n > 120 ? 120 : m->v[x->err_str].n);
 	else
 		rc = count(s->connerr_messages, unnamed, sizeof(unnamed) - 1);
-	if (!rc && x->err_fe >= 0)
-		rc = count(s->connerr_frontends, m->v[x->err_fe].p, m->v[x->err_fe].n);
-	else if (!rc && x->proxy)
-		rc = count(s->connerr_frontends, x->proxy, strlen(x->proxy));
+	{
+		struct hz_str fe = x->err_fe >= 0 && !m->empty[x->err_fe] ? m->v[x->err_fe]
+				   : hz_str_make(x->proxy ? x->proxy : "", x->proxy ? strlen(x->proxy) : 0);
+		struct hz_str msg = x->err_str >= 0 && !m->empty[x->err_str] ? m->v[x->err_str]
+				    : hz_str_make(unnamed, sizeof(unnamed) - 1);
+		char g[512];
+		int64_t ms = INT64_MIN;
+		size_t n = msg.n > 300 ? 300 : msg.n;
+
+		if (!rc)
+			rc = count(s->connerr_frontends, fe.p, fe.n);
+		if (x->diag.date >= 0 && !m->empty[x->diag.date] && hz_field_date(m->v[x->diag.date], &ms, NULL))
+			ms = INT64_MIN;
+		memcpy(g, msg.p, n);
+		g[n++] = ' ';
+		if (fe.n > sizeof(g) - n)
+			fe.n = sizeof(g) - n;
+		memcpy(g + n, fe.p, fe.n);
+		if (!rc)
+			rc = hz_summary_hit(s, HZ_RULE_HANDSHAKE_FAILURE, ms, fe.p, fe.n, g, n + fe.n, r_path, r_line);
+	}
 	return rc < 0 ? rc : 2;
 }
 
@@ -152,9 +193,17 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	if (rc)
 		return 0;
 	r->last = i;
-	if (r->r[i].error)
-		return record_error(s, &r->r[i], &r->m);
+	/* an error-log-format also writes mux-level bad requests (reference
+	 * 3.8): a status other than 0 makes the line a request, not an
+	 * embryonic connection error */
+	if (r->r[i].error) {
+		int st = r->r[i].stats.status;
+		if (st < 0 || r->m.empty[st] || (r->m.v[st].n == 1 && r->m.v[st].p[0] == '0'))
+			return record_error(s, &r->r[i], &r->m, r->path, r->lineno);
+	}
 	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
+	if (!rc)
+		rc = hz_diag_record(r->diag, s, &r->r[i].diag, &r->m, r->r[i].proxy, r->path, r->lineno);
 	if (!rc && r->events)
 		rc = hz_events_write(r->events, r->r[i].fmt, r->r[i].name, &r->m, r->path, r->lineno);
 	return rc < 0 ? rc : 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "halyze/envelope.h"
+#include "halyze/fields.h"
 #include "halyze/messages.h"
 #include "halyze/reader.h"
 #include "errfmt.h"
@@ -21,14 +22,26 @@ static int count1(struct hz_countmap *m, const char *p, size_t n)
 	return 0;
 }
 
-static int record_connerr(struct hz_summary *s, const struct hz_connerr *ce)
+static int record_connerr(struct hz_summary *s, const struct hz_connerr *ce, const char *path, uint64_t line)
 {
-	int rc = count1(s->connerr_messages, ce->message.p, ce->known ? ce->message.n
-			: (ce->message.n > 120 ? 120 : ce->message.n));
+	size_t mn = ce->known ? ce->message.n : (ce->message.n > 120 ? 120 : ce->message.n);
+	int rc = count1(s->connerr_messages, ce->message.p, mn);
+	int64_t ms;
+	char g[400];
+	size_t fn = ce->frontend.n > 200 ? 200 : ce->frontend.n;
+
 	if (!rc)
 		rc = count1(s->connerr_frontends, ce->frontend.p, ce->frontend.n);
 	s->connection_errors++;
-	return rc;
+	if (rc)
+		return rc;
+	if (hz_field_date(ce->date, &ms, NULL))
+		ms = INT64_MIN;
+	memcpy(g, ce->message.p, mn);
+	g[mn] = ' ';
+	memcpy(g + mn + 1, ce->frontend.p, fn);
+	return hz_summary_hit(s, HZ_RULE_HANDSHAKE_FAILURE, ms, ce->frontend.p, ce->frontend.n, g, mn + 1 + fn,
+			      path, line);
 }
 
 /* Classifies one line into requests, connection errors, messages or unparsed. */
@@ -64,7 +77,7 @@ static int account(struct hz_summary *s, const struct hz_scan_opts *o, const cha
 			return rc;
 	}
 	if (hz_connerr_parse(env.msg.p, env.msg.n, &ce))
-		return record_connerr(s, &ce);
+		return record_connerr(s, &ce, path, l->no);
 	kind = hz_message_kind(env.msg.p, env.msg.n);
 	if (kind) {
 		s->messages++;

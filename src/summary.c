@@ -1,6 +1,7 @@
 /* The summary's storage and its merge. */
 #include "halyze/summary.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +31,27 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	s->connerr_messages = hz_countmap_new(1);
 	s->connerr_frontends = hz_countmap_new(1);
 	s->message_kinds = hz_countmap_new(1);
+	s->tls.verify = hz_countmap_new(1);
+	s->tls.cert_errors = hz_countmap_new(1);
+	s->tls.ca_errors = hz_countmap_new(1);
+	s->tls.untraced_reasons = hz_countmap_new(1);
+	s->series = hz_countmap_new(1);
+	s->bucket_ms = 60000;
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++) {
+		s->hits[r].first_ms = INT64_MAX;
+		s->hits[r].last_ms = INT64_MIN;
+		s->hits[r].groups = hz_countmap_new(1);
+		if (!s->hits[r].groups) {
+			hz_summary_free(s);
+			return NULL;
+		}
+	}
 	if (max_samples)
 		s->samples = calloc(max_samples, sizeof(*s->samples));
 	if (!s->unparsed_reasons || !s->frontends || !s->status || !s->termination || !s->servers
 	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds
+	    || !s->tls.verify || !s->tls.cert_errors || !s->tls.ca_errors || !s->tls.untraced_reasons
+	    || !s->series
 	    || (max_samples && !s->samples)) {
 		hz_summary_free(s);
 		return NULL;
@@ -64,7 +82,77 @@ void hz_summary_free(struct hz_summary *s)
 	hz_countmap_free(s->connerr_messages);
 	hz_countmap_free(s->connerr_frontends);
 	hz_countmap_free(s->message_kinds);
+	hz_countmap_free(s->tls.verify);
+	hz_countmap_free(s->tls.cert_errors);
+	hz_countmap_free(s->tls.ca_errors);
+	hz_countmap_free(s->tls.untraced_reasons);
+	hz_countmap_free(s->series);
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++) {
+		hz_countmap_free(s->hits[r].groups);
+		for (size_t k = 0; k < s->hits[r].nexamples; k++)
+			free(s->hits[r].examples[k].file);
+	}
 	free(s);
+}
+
+static int add_example(struct hz_rule_hits *h, const char *file, uint64_t line)
+{
+	if (h->nexamples >= HZ_RULE_EXAMPLES)
+		return 0;
+	h->examples[h->nexamples].file = strdup(file ? file : "-");
+	if (!h->examples[h->nexamples].file)
+		return HZ_ENOMEM;
+	h->examples[h->nexamples++].line = line;
+	return 0;
+}
+
+int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
+		   const char *group, size_t group_n, const char *file, uint64_t line)
+{
+	struct hz_rule_hits *h = &s->hits[rule];
+	uint64_t *c;
+
+	h->count++;
+	if (ms != INT64_MIN) {
+		if (ms < h->first_ms)
+			h->first_ms = ms;
+		if (ms > h->last_ms)
+			h->last_ms = ms;
+		if (hz_summary_series(s, ms, fe ? fe : "", fe ? fe_n : 0, hz_rule_def(rule)->name, 1))
+			return HZ_ENOMEM;
+	}
+	c = hz_countmap_get(h->groups, group ? group : "", group ? group_n : 0);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return add_example(h, file, line);
+}
+
+int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, size_t fe_n,
+		      const char *series, uint64_t n)
+{
+	char key[8 + 256 + 1 + 64];
+	int64_t b = ms / s->bucket_ms - (ms % s->bucket_ms < 0);
+	uint64_t u = (uint64_t)b ^ 0x8000000000000000ull;   /* sorts like the signed value */
+	size_t sn = strlen(series), k = 0;
+	uint64_t *c;
+
+	if (fe_n > 256)
+		fe_n = 256;
+	if (sn > 64)
+		sn = 64;
+	for (int i = 7; i >= 0; i--)
+		key[k++] = (char)(u >> (i * 8));
+	memcpy(key + k, frontend, fe_n);
+	k += fe_n;
+	key[k++] = 0;
+	memcpy(key + k, series, sn);
+	k += sn;
+	c = hz_countmap_get(s->series, key, k);
+	if (!c)
+		return HZ_ENOMEM;
+	*c += n;
+	return 0;
 }
 
 long hz_summary_add_file(struct hz_summary *s, const char *path)
@@ -126,6 +214,9 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 {
 	int rc = 0;
 
+	if (dst->bucket_ms != src->bucket_ms)
+		return HZ_EINVAL;   /* series of different bucket widths do not add up */
+
 	for (size_t i = 0; i < src->nfiles; i++) {
 		const struct hz_file_summary *f = &src->files[i];
 		long k = hz_summary_add_file(dst, f->path);
@@ -158,6 +249,47 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	if (!rc) rc = hz_countmap_merge(dst->connerr_messages, src->connerr_messages);
 	if (!rc) rc = hz_countmap_merge(dst->connerr_frontends, src->connerr_frontends);
 	if (!rc) rc = hz_countmap_merge(dst->message_kinds, src->message_kinds);
+	if (!rc) rc = hz_countmap_merge(dst->tls.verify, src->tls.verify);
+	if (!rc) rc = hz_countmap_merge(dst->tls.cert_errors, src->tls.cert_errors);
+	if (!rc) rc = hz_countmap_merge(dst->tls.ca_errors, src->tls.ca_errors);
+	if (!rc) rc = hz_countmap_merge(dst->tls.untraced_reasons, src->tls.untraced_reasons);
+	if (!rc) rc = hz_countmap_merge(dst->series, src->series);
+	dst->tls.lines += src->tls.lines;
+	dst->tls.full_with_cert += src->tls.full_with_cert;
+	dst->tls.full_without_cert += src->tls.full_without_cert;
+	dst->tls.resumed_without_cert += src->tls.resumed_without_cert;
+	dst->tls.resumed_identity_known += src->tls.resumed_identity_known;
+	dst->tls.resumed_anonymous += src->tls.resumed_anonymous;
+	dst->tls.resumed_with_cert += src->tls.resumed_with_cert;
+	dst->tls.inferred_resumed += src->tls.inferred_resumed;
+	dst->tls.resumed_traced += src->tls.resumed_traced;
+	dst->tls.resumed_untraced += src->tls.resumed_untraced;
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT && !rc; r++) {
+		struct hz_rule_hits *d = &dst->hits[r];
+		const struct hz_rule_hits *x = &src->hits[r];
+		d->count += x->count;
+		if (x->first_ms < d->first_ms)
+			d->first_ms = x->first_ms;
+		if (x->last_ms > d->last_ms)
+			d->last_ms = x->last_ms;
+		rc = hz_countmap_merge(d->groups, x->groups);
+		for (size_t k = 0; k < x->nexamples && !rc; k++)
+			rc = add_example(d, x->examples[k].file, x->examples[k].line);
+	}
 	dst->partial |= src->partial;
 	return rc;
+}
+
+void hz_format_ms(char *buf, size_t cap, int64_t ms)
+{
+	int64_t days = ms / 86400000 - (ms % 86400000 < 0), rem = ms - days * 86400000;
+	/* civil from days (Howard Hinnant's algorithm) */
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+
+	snprintf(buf, cap, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lld", (long long)(y + (m <= 2)),
+		 (long long)m, (long long)d, (long long)(rem / 3600000), (long long)(rem / 60000 % 60),
+		 (long long)(rem / 1000 % 60), (long long)(rem % 1000));
 }

@@ -39,6 +39,10 @@ size_t hz_router_count(const struct hz_router *r);
 int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
 		      uint64_t lineno, const char **why);
 
+struct hz_diag_opts;
+/* Replaces the diagnosis settings (ticket lifetime, expiry window). */
+int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o);
+
 struct hz_events;
 /* Every traffic line matched from now on is also written to ev (not owned). */
 void hz_router_set_events(struct hz_router *r, struct hz_events *ev);

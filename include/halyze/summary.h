@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "halyze/countmap.h"
 #include "halyze/envelope.h"
+#include "halyze/rules.h"
 #include "halyze/status.h"
 
 #define HZ_SUMMARY_SCHEMA "halyze.summary.v1"
@@ -36,6 +37,40 @@ struct hz_sample {
 };
 #define HZ_SAMPLE_MAX 512
 
+/* What one rule found; mergeable: counts add, times widen, groups merge,
+ * examples are kept in input order up to HZ_RULE_EXAMPLES. */
+#define HZ_RULE_EXAMPLES 5
+struct hz_rule_hits {
+	uint64_t count;
+	int64_t first_ms, last_ms;     /* line dates; INT64_MAX/INT64_MIN when none */
+	struct hz_countmap *groups;    /* group key ("fe_a 10.0.0.1") -> hits */
+	struct {
+		char *file;
+		uint64_t line;
+	} examples[HZ_RULE_EXAMPLES];
+	size_t nexamples;
+};
+
+/* TLS verdicts of traffic lines (tls.c). The full/resumed figures count lines
+ * of formats that log both ssl_fc_is_resumed and ssl_fc_has_crt;
+ * inferred_resumed counts lines of formats that log ssl_fc_has_crt without
+ * ssl_fc_is_resumed. */
+struct hz_tls_counts {
+	uint64_t lines;                /* TLS lines of formats logging a verdict field */
+	uint64_t full_with_cert, full_without_cert;
+	uint64_t resumed_without_cert, resumed_identity_known, resumed_anonymous;
+	uint64_t resumed_with_cert;    /* should not happen: has_crt=1 on a resumed line */
+	uint64_t inferred_resumed;
+	struct hz_countmap *verify, *cert_errors, *ca_errors;  /* code -> lines */
+	uint64_t resumed_traced, resumed_untraced;
+	struct hz_countmap *untraced_reasons;
+};
+
+/* The series behind load correlation: keys are a bucket number (8 bytes,
+ * big-endian, of epoch / bucket), the frontend, a NUL, and the series name
+ * ("requests" or a rule name); values are counts. */
+#define HZ_SERIES_REQUESTS "requests"
+
 struct hz_summary {
 	struct hz_file_summary *files;
 	size_t nfiles, files_cap;
@@ -53,6 +88,11 @@ struct hz_summary {
 	struct hz_countmap *connerr_messages;/* message -> n */
 	struct hz_countmap *connerr_frontends;/* frontend -> n */
 	struct hz_countmap *message_kinds;   /* kind -> n */
+
+	struct hz_tls_counts tls;
+	struct hz_rule_hits hits[HZ_RULE_BUILTIN_COUNT];
+	int64_t bucket_ms;                   /* series bucket width */
+	struct hz_countmap *series;
 
 	int partial;           /* the scan was interrupted */
 };
@@ -72,6 +112,19 @@ int hz_summary_unparsed(struct hz_summary *s, const char *reason, const char *fi
 /* Adds src into dst: the result is the summary of both inputs, files of dst
  * first. Returns 0 or HZ_ENOMEM. */
 int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src);
+
+/* Records one hit of a rule at time ms (INT64_MIN when unknown) on frontend
+ * fe (for the series), in group (may be empty), found at file:line.
+ * Returns 0 or HZ_ENOMEM. */
+int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
+		   const char *group, size_t group_n, const char *file, uint64_t line);
+
+/* Adds n to a series (see HZ_SERIES_REQUESTS) in the bucket of time ms. */
+int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, size_t fe_n,
+		      const char *series, uint64_t n);
+
+/* Writes ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmm" (no zone). */
+void hz_format_ms(char *buf, size_t cap, int64_t ms);
 
 /* Lines that reached a bucket; equals s->lines when nothing was lost. */
 static inline uint64_t hz_summary_accounted(const struct hz_summary *s)

@@ -1,0 +1,56 @@
+/* Load correlation: the summary's time series as dense arrays, and Pearson's r. */
+#ifndef HZ_CORRELATE_H
+#define HZ_CORRELATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "halyze/summary.h"
+
+/* One series: counts per bucket for one frontend ("" = all frontends). */
+struct hz_series {
+	char *frontend;
+	char *name;            /* "requests" or a rule name */
+	uint64_t *counts;      /* n entries */
+};
+
+struct hz_series_set {
+	int64_t first;         /* bucket number of counts[0] (epoch ms / bucket_ms) */
+	size_t n;              /* buckets from the first to the last seen */
+	int64_t bucket_ms;
+	struct hz_series *v;
+	size_t nv;
+};
+
+/* Builds every series of s, per frontend and summed over all frontends.
+ * More than max_buckets buckets (0: 100000) are refused with HZ_ELIMIT.
+ * Returns 0 or HZ_ENOMEM; release with hz_series_release. */
+int hz_series_build(const struct hz_summary *s, size_t max_buckets, struct hz_series_set *out);
+void hz_series_release(struct hz_series_set *set);
+
+/* The series (frontend, name), or NULL. */
+const struct hz_series *hz_series_find(const struct hz_series_set *set, const char *frontend, const char *name);
+
+/* Pearson's correlation of x and y over n points; NaN when either is
+ * constant or n < 3. */
+double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n);
+
+/* Fewer buckets than this (or fewer than 3 with traffic) give no r. */
+#define HZ_CORRELATION_MIN_BUCKETS 8
+
+/* A rule that fired, with how its hits follow load. */
+struct hz_finding {
+	enum hz_rule_id rule;
+	double r;              /* hits vs requests per bucket, all frontends; NaN when unknown */
+	size_t buckets;        /* points behind r */
+};
+
+/* The rules of s that fired, most severe first, then in catalogue order: fills out
+ * (room for HZ_RULE_BUILTIN_COUNT) and returns how many. set may be NULL
+ * (no correlation). */
+size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out);
+
+/* "rises with load", "falls as load rises", "does not follow load", or NULL
+ * when r is NaN. */
+const char *hz_correlation_words(double r);
+
+#endif

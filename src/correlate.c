@@ -1,0 +1,197 @@
+/* Dense time series from the summary, and the correlation of rule hits with load. */
+#include "halyze/correlate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t bucket_of(const char *key)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u = (u << 8) | (unsigned char)key[i];
+	return (int64_t)(u ^ 0x8000000000000000ull);
+}
+
+static struct hz_series *get(struct hz_series_set *set, const char *fe, size_t fe_n, const char *name,
+			     size_t name_n)
+{
+	for (size_t i = 0; i < set->nv; i++) {
+		struct hz_series *x = &set->v[i];
+		if (strlen(x->frontend) == fe_n && memcmp(x->frontend, fe, fe_n) == 0 && strlen(x->name) == name_n
+		    && memcmp(x->name, name, name_n) == 0)
+			return x;
+	}
+	struct hz_series *nv = realloc(set->v, (set->nv + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	set->v = nv;
+	struct hz_series *x = &set->v[set->nv];
+	x->frontend = malloc(fe_n + 1);
+	x->name = malloc(name_n + 1);
+	x->counts = calloc(set->n ? set->n : 1, sizeof(uint64_t));
+	if (!x->frontend || !x->name || !x->counts) {
+		free(x->frontend);
+		free(x->name);
+		free(x->counts);
+		return NULL;
+	}
+	memcpy(x->frontend, fe, fe_n);
+	x->frontend[fe_n] = 0;
+	memcpy(x->name, name, name_n);
+	x->name[name_n] = 0;
+	set->nv++;
+	return x;
+}
+
+int hz_series_build(const struct hz_summary *s, size_t max_buckets, struct hz_series_set *out)
+{
+	struct hz_countmap_entry *e = hz_countmap_sorted_by_key(s->series);
+	size_t n = hz_countmap_size(s->series);
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	memset(out, 0, sizeof(*out));
+	out->bucket_ms = s->bucket_ms;
+	if (!e)
+		return HZ_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int64_t b = bucket_of(e[i].key);
+		if (b < lo)
+			lo = b;
+		if (b > hi)
+			hi = b;
+	}
+	if (n == 0) {
+		free(e);
+		return 0;
+	}
+	if ((uint64_t)(hi - lo) >= (max_buckets ? max_buckets : 100000)) {
+		free(e);
+		return HZ_ELIMIT;
+	}
+	out->first = lo;
+	out->n = (size_t)(hi - lo) + 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *fe = e[i].key + 8;
+		size_t fe_n = strnlen(fe, e[i].n - 8);
+		const char *name = fe + fe_n + 1;
+		size_t name_n = e[i].n - 8 - fe_n - 1;
+		size_t b = (size_t)(bucket_of(e[i].key) - lo);
+		/* get() may move the array: look the two up, then use them */
+		struct hz_series *x = get(out, fe, fe_n, name, name_n);
+		size_t xi = x ? (size_t)(x - out->v) : 0;
+		struct hz_series *all = x ? get(out, "", 0, name, name_n) : NULL;
+		if (!x || !all) {
+			free(e);
+			hz_series_release(out);
+			return HZ_ENOMEM;
+		}
+		out->v[xi].counts[b] += e[i].vals[0];
+		if (fe_n)
+			all->counts[b] += e[i].vals[0];
+	}
+	free(e);
+	return 0;
+}
+
+void hz_series_release(struct hz_series_set *set)
+{
+	for (size_t i = 0; i < set->nv; i++) {
+		free(set->v[i].frontend);
+		free(set->v[i].name);
+		free(set->v[i].counts);
+	}
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+const struct hz_series *hz_series_find(const struct hz_series_set *set, const char *frontend, const char *name)
+{
+	for (size_t i = 0; i < set->nv; i++)
+		if (strcmp(set->v[i].frontend, frontend) == 0 && strcmp(set->v[i].name, name) == 0)
+			return &set->v[i];
+	return NULL;
+}
+
+double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n)
+{
+	double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+
+	if (n < 3)
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		mx += (double)x[i];
+		my += (double)y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double dx = (double)x[i] - mx, dy = (double)y[i] - my;
+		sxx += dx * dx;
+		syy += dy * dy;
+		sxy += dx * dy;
+	}
+	if (sxx <= 0 || syy <= 0)
+		return NAN;
+	return sxy / sqrt(sxx * syy);
+}
+
+static const struct hz_summary *rank_s;
+
+static int by_severity(const void *pa, const void *pb)
+{
+	const struct hz_finding *a = pa, *b = pb;
+	enum hz_severity sa = hz_rule_def(a->rule)->severity, sb = hz_rule_def(b->rule)->severity;
+	uint64_t ca = rank_s->hits[a->rule].count, cb = rank_s->hits[b->rule].count;
+
+	/* most severe first; within a severity the catalogue's order, which puts
+	 * the incident halyze exists for (resumed sessions without a certificate)
+	 * first; then the busiest */
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if (a->rule != b->rule)
+		return (int)a->rule - (int)b->rule;
+	return ca > cb ? -1 : ca < cb;
+}
+
+size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out)
+{
+	const struct hz_series *req = set ? hz_series_find(set, "", HZ_SERIES_REQUESTS) : NULL;
+	size_t n = 0;
+
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++) {
+		if (!s->hits[r].count)
+			continue;
+		out[n].rule = (enum hz_rule_id)r;
+		out[n].r = NAN;
+		out[n].buckets = 0;
+		if (req) {
+			const struct hz_series *h = hz_series_find(set, "", hz_rule_def((enum hz_rule_id)r)->name);
+			size_t active = 0;
+			for (size_t k = 0; k < set->n; k++)
+				active += req->counts[k] > 0;
+			/* a handful of points makes any r look strong: say nothing */
+			if (h && set->n >= HZ_CORRELATION_MIN_BUCKETS && active >= 3) {
+				out[n].r = hz_pearson(req->counts, h->counts, set->n);
+				out[n].buckets = set->n;
+			}
+		}
+		n++;
+	}
+	rank_s = s;   /* qsort has no context argument in C11; emitters run on one thread */
+	qsort(out, n, sizeof(*out), by_severity);
+	return n;
+}
+
+const char *hz_correlation_words(double r)
+{
+	if (isnan(r))
+		return NULL;
+	if (r >= 0.7)
+		return "rises with load";
+	if (r >= 0.4)
+		return "partly follows load";
+	if (r <= -0.4)
+		return "falls as load rises";
+	return "does not follow load";
+}

@@ -1,0 +1,493 @@
+/* Line-level diagnosis: TLS verdicts, built-in rule hits, session tracing, the series. */
+#include "diagnose.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "halyze/fields.h"
+
+/* The sample field whose expression is `fetch`, alone or with arguments or
+ * converters ("ssl_c_i_dn(cn)", "ssl_c_serial,hex"); -1 when none. */
+static int find_fetch(const struct hz_format *f, const char *fetch)
+{
+	size_t k = strlen(fetch);
+
+	for (size_t i = 0; i < hz_format_nfields(f); i++) {
+		const struct hz_field_info *fi = hz_format_field(f, i);
+		if (fi->alias != HZ_A_SAMPLE || fi->expr.n < k || memcmp(fi->expr.p, fetch, k) != 0)
+			continue;
+		if (fi->expr.n == k || fi->expr.p[k] == '(' || fi->expr.p[k] == ',')
+			return (int)i;
+	}
+	return -1;
+}
+
+static int find_alias(const struct hz_format *f, enum hz_alias a)
+{
+	for (size_t i = 0; i < hz_format_nfields(f); i++)
+		if (hz_format_field(f, i)->alias == a)
+			return (int)i;
+	return -1;
+}
+
+static int first_of(int a, int b)
+{
+	return a >= 0 ? a : b;
+}
+
+void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
+{
+	static const char *const ident[] = { "ssl_c_s_dn", "ssl_c_i_dn", "ssl_c_serial", "ssl_c_sha1",
+					     "ssl_c_notafter", "ssl_c_notbefore", "ssl_c_der",
+					     "ssl_c_key_alg", "ssl_c_sig_alg" };
+
+	memset(b, -1, sizeof(*b));
+	b->nident = 0;
+	b->has_crt = find_fetch(f, "ssl_fc_has_crt");
+	b->resumed = find_fetch(f, "ssl_fc_is_resumed");
+	b->used = find_fetch(f, "ssl_c_used");
+	b->verify = find_fetch(f, "ssl_c_verify");
+	b->c_err = find_fetch(f, "ssl_c_err");
+	b->ca_err = find_fetch(f, "ssl_c_ca_err");
+	b->sid = find_fetch(f, "ssl_fc_session_id");
+	b->sni = find_fetch(f, "ssl_fc_sni");
+	b->sslv = first_of(find_alias(f, HZ_A_sslv), find_fetch(f, "ssl_fc_protocol"));
+	b->date = first_of(find_alias(f, HZ_A_t), first_of(find_alias(f, HZ_A_tr),
+		  first_of(find_alias(f, HZ_A_T), first_of(find_alias(f, HZ_A_trg),
+		  first_of(find_alias(f, HZ_A_Tl), find_alias(f, HZ_A_trl))))));
+	b->client = find_alias(f, HZ_A_ci);
+	b->frontend = first_of(find_alias(f, HZ_A_ft), find_alias(f, HZ_A_f));
+	b->term = first_of(find_alias(f, HZ_A_tsc), find_alias(f, HZ_A_ts));
+	b->request = find_alias(f, HZ_A_r);
+	b->subject = find_fetch(f, "ssl_c_s_dn");
+	b->serial = find_fetch(f, "ssl_c_serial");
+	b->notafter = find_fetch(f, "ssl_c_notafter");
+	for (size_t k = 0; k < sizeof(ident) / sizeof(ident[0]); k++)
+		for (size_t i = 0; i < hz_format_nfields(f) && b->nident < HZ_DIAG_MAX_IDENT; i++) {
+			const struct hz_field_info *fi = hz_format_field(f, i);
+			size_t n = strlen(ident[k]);
+			if (fi->alias == HZ_A_SAMPLE && fi->expr.n >= n && memcmp(fi->expr.p, ident[k], n) == 0)
+				b->ident[b->nident++] = (int)i;
+		}
+	b->verdict = b->has_crt >= 0 || b->resumed >= 0;
+}
+
+/* ---- session tracing: a table of recent full handshakes, bounded by time ---- */
+
+struct slot {
+	uint64_t key;   /* 0 = empty */
+	int64_t ms;
+};
+
+struct fifo_ent {
+	uint64_t key;
+	int64_t ms;
+};
+
+struct table {
+	struct slot *s;
+	size_t mask, count;
+	struct fifo_ent *q;     /* insertion order, for eviction by age */
+	size_t qcap, qhead, qlen;
+};
+
+struct hz_diag {
+	struct hz_diag_opts o;
+	struct table by_sid, by_id;
+	int64_t first_ms, max_ms;
+};
+
+static int table_init(struct table *t, size_t cap)
+{
+	t->mask = 1023;
+	t->s = calloc(t->mask + 1, sizeof(*t->s));
+	t->qcap = cap;
+	t->q = malloc(cap * sizeof(*t->q));
+	return t->s && t->q ? 0 : -1;
+}
+
+static void table_free(struct table *t)
+{
+	free(t->s);
+	free(t->q);
+}
+
+static struct slot *table_find(const struct table *t, uint64_t key)
+{
+	size_t i = key & t->mask;
+	for (;;) {
+		struct slot *s = &t->s[i];
+		if (s->key == key)
+			return s;
+		if (!s->key)
+			return NULL;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/* Linear-probing delete with backward shift: no tombstones. */
+static void table_del(struct table *t, uint64_t key)
+{
+	size_t i = key & t->mask, j;
+
+	while (t->s[i].key != key) {
+		if (!t->s[i].key)
+			return;
+		i = (i + 1) & t->mask;
+	}
+	j = i;
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (!t->s[j].key)
+			break;
+		size_t home = t->s[j].key & t->mask;
+		/* move j back to i when its home is not in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			t->s[i] = t->s[j];
+			i = j;
+		}
+	}
+	t->s[i].key = 0;
+	t->count--;
+}
+
+static int table_grow(struct table *t)
+{
+	size_t ncap = (t->mask + 1) * 2;
+	struct slot *ns = calloc(ncap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i <= t->mask; i++) {
+		if (!t->s[i].key)
+			continue;
+		size_t j = t->s[i].key & (ncap - 1);
+		while (ns[j].key)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = t->s[i];
+	}
+	free(t->s);
+	t->s = ns;
+	t->mask = ncap - 1;
+	return 0;
+}
+
+/* Forgets handshakes older than the window, and the oldest when full. */
+static void table_evict(struct table *t, int64_t now, int64_t window)
+{
+	while (t->qlen > 0) {
+		struct fifo_ent *e = &t->q[t->qhead];
+		if (t->qlen < t->qcap && (now == INT64_MIN || e->ms == INT64_MIN || e->ms >= now - window))
+			break;
+		struct slot *s = table_find(t, e->key);
+		if (s && s->ms == e->ms)
+			table_del(t, e->key);
+		t->qhead = (t->qhead + 1) % t->qcap;
+		t->qlen--;
+	}
+}
+
+static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
+{
+	struct slot *s;
+
+	table_evict(t, ms, window);
+	s = table_find(t, key);
+	if (!s) {
+		if ((t->count + 1) * 4 > (t->mask + 1) * 3 && table_grow(t))
+			return -1;
+		size_t i = key & t->mask;
+		while (t->s[i].key)
+			i = (i + 1) & t->mask;
+		s = &t->s[i];
+		s->key = key;
+		t->count++;
+	}
+	s->ms = ms;
+	t->q[(t->qhead + t->qlen) % t->qcap] = (struct fifo_ent){ key, ms };
+	t->qlen++;
+	return 0;
+}
+
+static uint64_t mix(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ull;
+	}
+	h ^= 0xff;   /* a separator, so ("ab","c") != ("a","bc") */
+	h *= 1099511628211ull;
+	return h;
+}
+
+static uint64_t nonzero(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ? h : 1;
+}
+
+struct hz_diag *hz_diag_new(const struct hz_diag_opts *o)
+{
+	struct hz_diag *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->o.ticket_lifetime_ms = o && o->ticket_lifetime_ms > 0 ? o->ticket_lifetime_ms : 7200000;
+	d->o.expiry_warn_ms = o && o->expiry_warn_ms > 0 ? o->expiry_warn_ms : 30LL * 86400000;
+	d->o.max_sessions = o && o->max_sessions ? o->max_sessions : 4u << 20;
+	d->first_ms = INT64_MAX;
+	d->max_ms = INT64_MIN;
+	if (table_init(&d->by_sid, d->o.max_sessions) || table_init(&d->by_id, d->o.max_sessions)) {
+		hz_diag_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void hz_diag_free(struct hz_diag *d)
+{
+	if (!d)
+		return;
+	table_free(&d->by_sid);
+	table_free(&d->by_id);
+	free(d);
+}
+
+/* ---- per line ---- */
+
+static struct hz_str val(const struct hz_match *m, int i)
+{
+	if (i < 0 || m->empty[i])
+		return HZ_STR_NULL;
+	return m->v[i];
+}
+
+static int is(struct hz_str v, char c)
+{
+	return v.n == 1 && v.p[0] == c;
+}
+
+static int count(struct hz_countmap *map, struct hz_str v)
+{
+	uint64_t *c = hz_countmap_get(map, v.p, v.n);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+/* "a b c" into buf from up to three views; returns the length. */
+static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, struct hz_str c)
+{
+	struct hz_str v[3] = { a, b, c };
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++) {
+		size_t k = v[i].n;
+		if (!v[i].p)
+			continue;
+		if (n && n < cap)
+			buf[n++] = ' ';
+		if (k > cap - n)
+			k = cap - n;
+		memcpy(buf + n, v[i].p, k);
+		n += k;
+	}
+	return n;
+}
+
+static int hit(struct hz_summary *s, enum hz_rule_id r, int64_t ms, struct hz_str fe, struct hz_str a,
+	       struct hz_str b, struct hz_str c, const char *path, uint64_t line)
+{
+	char g[512];
+	size_t n = group3(g, sizeof(g), a, b, c);
+	return hz_summary_hit(s, r, ms, fe.p ? fe.p : "", fe.n, g, n, path, line);
+}
+
+int hz_diag_cert_date(struct hz_str v, int64_t *ms)
+{
+	int d[6];
+	int64_t y, mo, days;
+
+	/* YYMMDDhhmmss followed by Z (or nothing) */
+	if (v.n < 12)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (v.p[2 * i] < '0' || v.p[2 * i] > '9' || v.p[2 * i + 1] < '0' || v.p[2 * i + 1] > '9')
+			return -1;
+		d[i] = (v.p[2 * i] - '0') * 10 + (v.p[2 * i + 1] - '0');
+	}
+	if (d[1] < 1 || d[1] > 12 || d[2] < 1 || d[2] > 31 || d[3] > 23 || d[4] > 59 || d[5] > 60)
+		return -1;
+	/* HAProxy prints YY for both UTCTime and (cut) GeneralizedTime; years
+	 * 1950-1999 give no value at all, so YY is always 20YY */
+	y = 2000 + d[0];
+	mo = d[1];
+	/* days from civil (Howard Hinnant's algorithm) */
+	y -= mo <= 2;
+	{
+		int64_t era = (y >= 0 ? y : y - 399) / 400;
+		int64_t yoe = y - era * 400;
+		int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d[2] - 1;
+		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		days = era * 146097 + doe - 719468;
+	}
+	*ms = ((days * 24 + d[3]) * 60 + d[4]) * 60000 + (int64_t)d[5] * 1000;
+	return 0;
+}
+
+/* Links a resumed line to the full handshake it resumes, or says why not. */
+static int trace(struct hz_diag *d, struct hz_summary *s, uint64_t sid_key, uint64_t id_key, int identity,
+		 struct hz_str sslv, int64_t ms)
+{
+	const char *why;
+	struct slot *x;
+	int64_t w = d->o.ticket_lifetime_ms;
+
+	if (sid_key && (x = table_find(&d->by_sid, sid_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+		s->tls.resumed_traced++;
+		return 0;
+	}
+	if (id_key && (x = table_find(&d->by_id, id_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+		s->tls.resumed_traced++;
+		return 0;
+	}
+	s->tls.resumed_untraced++;
+	if (!identity && !sid_key)
+		why = "anonymous client: no identity or session id to match";
+	else if (ms != INT64_MIN && d->first_ms != INT64_MAX && ms - d->first_ms < w)
+		why = "the original handshake may be before the scanned window";
+	else if (sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0 && !identity)
+		why = "TLS 1.3: session ids are not on the wire, and no identity to match";
+	else
+		why = "no full handshake with this session or identity within the ticket lifetime";
+	return count(s->tls.untraced_reasons, hz_str_make(why, strlen(why)));
+}
+
+int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
+		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line)
+{
+	int64_t ms = INT64_MIN;
+	struct hz_str fe = val(m, b->frontend), client = val(m, b->client);
+	struct hz_str has, res, used, sslv, subject;
+	int tls, identity = 0, rc = 0;
+
+	if (!fe.p && proxy)
+		fe = hz_str_make(proxy, strlen(proxy));
+	if (b->date >= 0 && !m->empty[b->date] && hz_field_date(m->v[b->date], &ms, NULL) != 0)
+		ms = INT64_MIN;
+	if (ms != INT64_MIN) {
+		if (ms < d->first_ms)
+			d->first_ms = ms;
+		if (ms > d->max_ms)
+			d->max_ms = ms;
+		if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
+			return HZ_ENOMEM;
+	}
+	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
+	{
+		struct hz_str rq = val(m, b->request), ts = val(m, b->term);
+		if ((rq.n == 8 && memcmp(rq.p, "<BADREQ>", 8) == 0)
+		    || (ts.n >= 2 && (ts.p[0] == 'C' || ts.p[0] == 'c') && ts.p[1] == 'R'))
+			if ((rc = hit(s, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
+				return rc;
+	}
+	if (!b->verdict)
+		return 0;
+
+	has = val(m, b->has_crt);
+	res = val(m, b->resumed);
+	used = val(m, b->used);
+	sslv = val(m, b->sslv);
+	subject = val(m, b->subject);
+	if (!subject.p)
+		subject = val(m, b->serial);
+	/* a plain connection: ssl_* fetches print "-", ssl_fc_is_resumed "0" */
+	tls = has.p || is(res, '1') || (b->frontend >= 0 && (m->mark[b->frontend] & HZ_MARK_TILDE)) || sslv.p;
+	if (!tls)
+		return 0;
+	s->tls.lines++;
+	identity = is(used, '1');
+	for (int k = 0; k < b->nident && !identity; k++)
+		identity = val(m, b->ident[k]).p != NULL;
+
+	/* verification results, kept in the session: counted on every line */
+	{
+		struct hz_str v[3] = { val(m, b->verify), val(m, b->c_err), val(m, b->ca_err) };
+		struct hz_countmap *maps[3] = { s->tls.verify, s->tls.cert_errors, s->tls.ca_errors };
+		int bad = -1;
+		for (int k = 0; k < 3 && !rc; k++) {
+			if (!v[k].p)
+				continue;
+			rc = count(maps[k], v[k]);
+			if (bad < 0 && !is(v[k], '0'))
+				bad = k;
+		}
+		/* one hit per line, named by the first code that is not 0 */
+		if (!rc && bad >= 0)
+			rc = hit(s, HZ_RULE_VERIFY_FAILURE, ms, fe, fe, v[bad], subject, path, line);
+		if (rc)
+			return rc;
+	}
+
+	if (b->resumed >= 0 && b->has_crt >= 0) {
+		uint64_t sid_key = 0, id_key = 0;
+		struct hz_str sid = val(m, b->sid);
+
+		if (sid.p)
+			sid_key = nonzero(mix(1469598103934665603ull, sid.p, sid.n));
+		if (identity) {
+			struct hz_str serial = val(m, b->serial), sni = val(m, b->sni);
+			uint64_t h = mix(1469598103934665603ull, client.p ? client.p : "", client.n);
+			h = mix(h, serial.p ? serial.p : subject.p ? subject.p : "", serial.p ? serial.n : subject.n);
+			id_key = nonzero(mix(h, sni.p ? sni.p : "", sni.n));
+		}
+		if (is(res, '1')) {
+			if (is(has, '1')) {
+				s->tls.resumed_with_cert++;
+			} else {
+				s->tls.resumed_without_cert++;
+				if (identity) {
+					s->tls.resumed_identity_known++;
+					rc = hit(s, HZ_RULE_RESUMED_IDENTITY, ms, fe, fe, client, HZ_STR_NULL, path, line);
+				} else {
+					s->tls.resumed_anonymous++;
+					rc = hit(s, HZ_RULE_RESUMED_ANONYMOUS, ms, fe, fe, client, HZ_STR_NULL, path, line);
+				}
+			}
+			if (!rc)
+				rc = trace(d, s, sid_key, id_key, identity, sslv, ms);
+		} else {
+			if (is(has, '1')) {
+				s->tls.full_with_cert++;
+			} else {
+				s->tls.full_without_cert++;
+				rc = hit(s, HZ_RULE_FULL_NO_CERT, ms, fe, fe, client, HZ_STR_NULL, path, line);
+			}
+			/* remember the handshake for the resumptions to come */
+			if (sid_key && table_put(&d->by_sid, sid_key, ms, d->o.ticket_lifetime_ms))
+				return HZ_ENOMEM;
+			if (id_key && table_put(&d->by_id, id_key, ms, d->o.ticket_lifetime_ms))
+				return HZ_ENOMEM;
+		}
+	} else if (b->has_crt >= 0) {
+		/* ssl_fc_has_crt without ssl_fc_is_resumed */
+		rc = hit(s, HZ_RULE_MISSING_FIELDS, ms, fe, fe, HZ_STR_NULL, HZ_STR_NULL, path, line);
+		if (!rc && is(has, '0') && identity) {
+			s->tls.inferred_resumed++;
+			rc = hit(s, HZ_RULE_INFERRED_RESUMPTION, ms, fe, fe, client, HZ_STR_NULL, path, line);
+		}
+	}
+	if (rc)
+		return rc;
+
+	/* certificates close to their end, by the date of the line */
+	if (b->notafter >= 0 && ms != INT64_MIN) {
+		struct hz_str na = val(m, b->notafter);
+		int64_t end;
+		if (na.p && hz_diag_cert_date(na, &end) == 0 && end - ms < d->o.expiry_warn_ms)
+			rc = hit(s, HZ_RULE_CERT_EXPIRING, ms, fe, subject, na, HZ_STR_NULL, path, line);
+	}
+	return rc;
+}

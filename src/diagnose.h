@@ -1,0 +1,43 @@
+/* Line-level diagnosis (private to the core): TLS verdicts, rule hits, session tracing. */
+#ifndef HZ_DIAGNOSE_H
+#define HZ_DIAGNOSE_H
+
+#include <stdint.h>
+#include "halyze/logformat.h"
+#include "halyze/summary.h"
+
+#define HZ_DIAG_MAX_IDENT 16
+
+/* Where the fields the diagnosis reads sit in one format; -1 when absent. */
+struct hz_diag_binding {
+	int has_crt, resumed, used, verify, c_err, ca_err, sid, sni, sslv;
+	int date, client, frontend, term, request;
+	int subject, serial, notafter;     /* the best identity fields for groups and keys */
+	int ident[HZ_DIAG_MAX_IDENT];      /* every ssl_c_* field that names a certificate */
+	int nident;
+	int verdict;                       /* logs ssl_fc_has_crt or ssl_fc_is_resumed */
+};
+
+void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b);
+
+struct hz_diag_opts {
+	int64_t ticket_lifetime_ms;   /* session tracing window; default 7200 s */
+	int64_t expiry_warn_ms;       /* client-certificate expiry window; default 30 days */
+	size_t max_sessions;          /* tracing table cap; default 4 M */
+};
+
+/* The per-scan state: the session tracer. One per thread. */
+struct hz_diag;
+struct hz_diag *hz_diag_new(const struct hz_diag_opts *o);
+void hz_diag_free(struct hz_diag *d);
+
+/* Evaluates one matched traffic line: the series, the bad-request rule, and
+ * for formats that log TLS verdicts the tls counts, rules and tracing.
+ * `proxy` names the frontend when the format does not. Returns 0 or HZ_ENOMEM. */
+int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
+		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line);
+
+/* YYMMDDhhmmssZ (ssl_c_notafter) as epoch milliseconds; -1 when malformed. */
+int hz_diag_cert_date(struct hz_str v, int64_t *ms);
+
+#endif
