@@ -236,28 +236,25 @@ check() { # WHAT GOT EXPECTED
   fi
 }
 
-# Known halyze bugs that --xfail NAME turns into expected failures: the checks
-# they break are listed by name (the lab's traffic plan is fixed, so the list
-# is too). Such a check prints XFAIL and is not counted as failed; should it
-# pass, it prints XPASS and counts as FAILED, so that the --xfail goes away
-# with the bug.
-#   errfmt-badreq: halyze counts every line matched by an error-log-format as
-#   a connection error, the <BADREQ> lines too (400 CR--/PR--, which HAProxy
-#   writes with error-log-format when a frontend has one); their
-#   %[fc_err_str] is "Success", which becomes a connection-error message.
-declare -A XFAIL_CHECKS=(
-  [errfmt-badreq]="input.requests|input.connection_errors with formats|connection_errors (keys) with formats|connection_error_frontends.fe_errfmt with formats|frontends.fe_errfmt.requests|status.400|termination.CR--|termination.PR--"
-)
+# Known halyze bugs that --xfail NAME turns into expected failures, each with
+# the names of the format checks it breaks, '|'-separated (the lab's traffic
+# plan is fixed, so the list is too). Such a check prints XFAIL and is not
+# counted as failed; should it pass, it prints XPASS and counts as FAILED, so
+# that the --xfail goes away with the bug. For example (fixed since):
+#   [errfmt-badreq]="input.requests|frontends.fe_errfmt.requests|status.400|..."
+#   halyze counted the <BADREQ> lines that error-log-format wrote as
+#   connection errors named "Success" (their %[fc_err_str]).
+declare -A XFAIL_CHECKS=()
 declare -A XFAIL=()
 XFAILED=0
 
-# Checks that need the log formats. When halyze can read none (neither
-# --config nor --format), each of them still runs, and fails.
+# Checks that need the log formats. When halyze cannot read the lab's config,
+# each of them still runs, and fails.
 fcheck() { # VARIANT WHAT GOT EXPECTED
   local v=$1 what=$2
   if [ -z "$FORMAT_HOW" ]; then
     FAIL=$((FAIL + 1))
-    printf 'FAIL  %s: %s: expected %s; halyze accepts neither --config nor --format\n' "$v" "$what" "$4"
+    printf 'FAIL  %s: %s: expected %s; halyze cannot read the lab'"'"'s config (--config)\n' "$v" "$what" "$4"
     return
   fi
   local bug=${XFAIL[$what]:-}
@@ -291,7 +288,8 @@ jr() { # JSON KEY...
 num() { [[ $1 =~ ^[0-9]+$ ]] && echo "$1" || echo 0; }
 
 # The connection-error messages of HAProxy 2.6 (reference section 3.8,
-# src-2.6 conn_err_code_str). Every message halyze reports must be one of them.
+# src-2.6 conn_err_code_str). Every message the driver expects must be one of
+# them; halyze must report exactly the driver's messages.
 CONNERR_MESSAGES=(
   "Connection closed during SSL handshake"
   "Connection error during SSL handshake"
@@ -421,27 +419,21 @@ check_envelope() { # VARIANT HEADER_KIND LINES FILE...
   check "$v: input.messages" "$(jn "$j" input messages)" "$msum"
 }
 
-# How halyze is told the lab's log formats: --config when it can read a
-# haproxy.cfg, else --format with each format of the config, else nothing.
+# How halyze is told the lab's log formats: --config haproxy.cfg. (Until
+# halyze read configs, --format could stand in for it, but a format given with
+# --format cannot say that it is an error-log-format.)
 FORMAT_ARGS=() FORMAT_HOW=
 detect_format_args() {
-  if "$HALYZE" --json -q --config "$W/haproxy.cfg" /dev/null > /dev/null 2>&1; then
+  if "$HALYZE" --json -q --config "$W/haproxy.cfg" /dev/null > "$W/out/config-probe.json" 2>&1; then
     FORMAT_ARGS=(--config "$W/haproxy.cfg") FORMAT_HOW="--config haproxy.cfg"
-    return
+  else
+    say "halyze --config haproxy.cfg fails: $(head -n 3 "$W/out/config-probe.json")"
   fi
-  local args=(--format httplog --format httpslog --format tcplog) f
-  while IFS= read -r f; do args+=(--format "$f"); done < <(
-    sed -n 's/^[ \t]*\(error-\)\{0,1\}log-format "\(.*\)"[ \t]*$/\2/p' "$W/haproxy.cfg" | sort -u)
-  if "$HALYZE" --json -q "${args[@]}" /dev/null > /dev/null 2>&1; then
-    FORMAT_ARGS=("${args[@]}") FORMAT_HOW="--format (each format of haproxy.cfg)"
-    return
-  fi
-  FORMAT_HOW=
 }
 
 # Checks that depend on the log-format compiler: requests per frontend, the ~
-# of TLS frontends, status codes, termination states, servers. When halyze can
-# read no format at all, each of them is run anyway and FAILS.
+# of TLS frontends, status codes, termination states, servers, and the
+# connection errors that error-log-format wrote.
 check_format_dependent() { # VARIANT FILE...
   local v=$1
   shift
@@ -496,12 +488,13 @@ check_format_dependent() { # VARIANT FILE...
 }
 
 # A summary without what depends on the file names and line numbers
-# (input.files, input.unparsed_samples), to compare two runs over the same
-# lines. It reads the JSON as halyze pretty-prints it; should that layout
-# change, the comparison fails, it does not pass.
+# (input.files, input.unparsed_samples, the FILE:LINE examples of findings),
+# to compare two runs over the same lines. It reads the JSON as halyze
+# pretty-prints it; should that layout change, the comparison fails, it does
+# not pass.
 strip_json() {
   awk 'skip { if (substr($0, 1, length(ind) + 1) == ind "]") skip = 0; next }
-       /^ *"(files|unparsed_samples)": \[/ {
+       /^ *"(files|unparsed_samples|examples)": \[/ {
          if ($0 ~ /\],?$/) next
          ind = substr($0, 1, index($0, "\"") - 1); skip = 1; next }
        { print }' "$1"
@@ -533,7 +526,7 @@ check_variant() { # VARIANT PLAIN_VARIANT LINES FILE...
 }
 
 same_as() { # VARIANT PLAIN_VARIANT JSON PLAIN_JSON check|fcheck
-  local what="summary (but input.files, unparsed_samples) equals $2's" got=same
+  local what="summary (but file names and line numbers) equals $2's" got=same
   [ "$5" = fcheck ] && what="$what, with formats"
   if [ ! -s "$3" ] || [ ! -s "$4" ] || ! diff <(strip_json "$4") <(strip_json "$3") > "$3.diff"; then
     got=different
@@ -654,7 +647,7 @@ done < <(awk -F'\t' 'NR > 1 && $14 != "-" {print $14}' "$W/truth.tsv" | sort -u)
 # (x.log.1.gz x.log) and as one multi-member gzip (cat a.gz b.gz), checked
 # against the plain file's summary.
 for bug in "${XFAIL_ARGS[@]}"; do
-  [ -n "${XFAIL_CHECKS[$bug]:-}" ] || lab_fail "--xfail $bug: no such known bug (${!XFAIL_CHECKS[*]})"
+  [ -n "${XFAIL_CHECKS[$bug]:-}" ] || lab_fail "--xfail $bug: no such known bug (known: ${!XFAIL_CHECKS[*]})"
   IFS='|' read -ra names <<<"${XFAIL_CHECKS[$bug]}"
   for k in "${names[@]}"; do XFAIL[$k]=$bug; done
   say "known bug $bug: its checks are expected to fail (XFAIL): ${XFAIL_CHECKS[$bug]}"
@@ -666,7 +659,7 @@ if [ "$ENVELOPE_ONLY" = 1 ]; then
 elif [ -n "$FORMAT_HOW" ]; then
   say "halyze reads the formats through $FORMAT_HOW"
 else
-  say "halyze accepts neither --config nor --format: every format-dependent check will FAIL"
+  say "halyze cannot read the lab's config: every format-dependent check will FAIL"
 fi
 for src in facsev.log:facility-severity-iso traditional.log:rfc3164 rfc5424.log:rfc5424; do
   f=${src%%:*} kind=${src#*:} base=${f%.log}
