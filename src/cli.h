@@ -27,6 +27,9 @@ struct cli_opts {
 	int events;              /* NDJSON per traffic line on stdout */
 	const char *fields;      /* --fields LIST */
 	int explain;             /* --format-explain */
+	size_t ticket_lifetime;  /* seconds */
+	size_t expiry_days;
+	size_t bucket;           /* seconds */
 	int quiet;
 	int progress;            /* -1 auto, 0 off, 1 on */
 	size_t max_line;
@@ -43,11 +46,21 @@ struct cli_opts {
 
 struct hz_router;
 /* Builds the router from --format/--config, or the predefined formats when
- * neither is given. Returns 0, or an exit code with the error reported. */
-int cli_router(const struct cli_opts *o, struct hz_router **out);
+ * neither is given; the lint findings of each config go into s. Returns 0,
+ * or an exit code with the error reported. */
+struct hz_summary;
+int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summary *s);
 
 /* --format-explain: prints each format of the router; returns an exit code. */
 int cli_explain(const struct hz_router *r, FILE *out);
+
+/* `halyze lint ...` (argv[0] is "lint"); returns an exit code. */
+int cli_lint(int argc, char **argv);
+struct hz_lint_finding;
+void cli_print_lint(FILE *out, const char *path, const struct hz_lint_finding *f, size_t n);
+struct json_t;
+/* The findings as a JSON array (new reference). */
+struct json_t *cli_lint_json(const char *path, const struct hz_lint_finding *f, size_t n);
 
 /* Parses argv. Returns -1 to go on, or an exit code (after --help,
  * --version, or a usage error already reported). */

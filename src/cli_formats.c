@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "halyze/haproxy_cfg.h"
+#include "halyze/lint.h"
 #include "halyze/logformat.h"
 #include "halyze/router.h"
 #include "halyze/sanitize.h"
@@ -19,7 +20,7 @@ static int compile_named(const char *spec, struct hz_format **f, struct hz_err *
 	return hz_format_compile(spec, strlen(spec), f, err);
 }
 
-static int add_config(struct hz_router *r, const char *path, int quiet)
+static int add_config(struct hz_router *r, const char *path, int quiet, struct hz_summary *s)
 {
 	struct hz_cfg *c;
 	struct hz_err err;
@@ -29,9 +30,17 @@ static int add_config(struct hz_router *r, const char *path, int quiet)
 		cli_report(&err);
 		return HZ_EXIT_CONFIG;
 	}
-	if (!quiet)
-		for (size_t i = 0; i < c->nwarnings; i++)
-			cli_error("%s:%s", path, c->warnings[i]);
+	{
+		/* the config lint runs with every --config; its findings open the report */
+		struct hz_lint_finding *lf;
+		size_t ln;
+		if (hz_lint(c, &lf, &ln) || hz_summary_add_lint(s, lf, ln)) {
+			hz_cfg_free(c);
+			cli_error("out of memory");
+			return HZ_EXIT_INTERNAL;
+		}
+		hz_lint_free(lf, ln);
+	}
 	for (size_t i = 0; i < c->n && !rc; i++) {
 		const struct hz_cfg_proxy *p = &c->proxies[i];
 		struct hz_format *f;
@@ -68,7 +77,7 @@ static int add_config(struct hz_router *r, const char *path, int quiet)
 	return rc;
 }
 
-int cli_router(const struct cli_opts *o, struct hz_router **out)
+int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summary *s)
 {
 	struct hz_router *r = hz_router_new();
 	struct hz_err err;
@@ -77,6 +86,14 @@ int cli_router(const struct cli_opts *o, struct hz_router **out)
 	*out = NULL;
 	if (!r)
 		return HZ_EXIT_INTERNAL;
+	{
+		struct hz_diag_opts d = { (int64_t)o->ticket_lifetime * 1000,
+					  o->expiry_days ? (int64_t)o->expiry_days * 86400000 : 1, 0 };
+		if (hz_router_set_diag(r, &d)) {
+			hz_router_free(r);
+			return HZ_EXIT_INTERNAL;
+		}
+	}
 	for (size_t i = 0; i < o->nformats && !rc; i++) {
 		struct hz_format *f;
 		char name[32];
@@ -93,7 +110,7 @@ int cli_router(const struct cli_opts *o, struct hz_router **out)
 			rc = HZ_EXIT_INTERNAL;
 	}
 	for (size_t i = 0; i < o->nconfigs && !rc; i++)
-		rc = add_config(r, o->configs[i], o->quiet);
+		rc = add_config(r, o->configs[i], o->quiet, s);
 	if (!rc && o->nformats == 0 && o->nconfigs == 0 && hz_router_add_defaults(r, &err)) {
 		cli_report(&err);
 		rc = HZ_EXIT_INTERNAL;

@@ -10,11 +10,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "halyze/rules.h"
 #include "cli.h"
 
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET
 };
 
 struct opt_doc {
@@ -41,6 +43,14 @@ static const struct opt_doc table[] = {
 	  "with --events: only these fields (comma-separated names, aliases or samples)" },
 	{ { "format-explain", no_argument, NULL, OPT_EXPLAIN }, 0, NULL,
 	  "print how each log format compiles (fields, types, flags) and exit" },
+	{ { "list-rules", no_argument, NULL, OPT_LIST_RULES }, 0, NULL,
+	  "list the built-in rules with their severity and meaning, and exit" },
+	{ { "ticket-lifetime", required_argument, NULL, OPT_TICKET }, 0, "SECONDS",
+	  "how far back a resumed session is linked to its full handshake (default 7200)" },
+	{ { "expiry-days", required_argument, NULL, OPT_EXPIRY }, 0, "N",
+	  "warn about client certificates expiring within N days of the log (default 30)" },
+	{ { "bucket", required_argument, NULL, OPT_BUCKET }, 0, "SECONDS",
+	  "width of the time buckets behind load correlation (default 60)" },
 	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
 	  "exit with status 3 when any line could not be parsed" },
 	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
@@ -81,10 +91,19 @@ static void help(void)
 			 d->arg ? d->arg : "");
 		printf("  %-26s %s\n", left, d->help);
 	}
+	printf("\nOther commands:\n  halyze lint [--json] [--strict] HAPROXY.CFG...   check a configuration\n");
 	printf("\nExit status: 0 success; 1 an input could not be read completely; 2 usage\n"
 	       "error; 3 unparsed lines under --strict; 4 output not written; 5 invalid\n"
 	       "format or config; 70 internal error; 130 interrupted (partial summary).\n"
 	       "See halyze(1) for the JSON schema and the details.\n");
+}
+
+static void list_rules(void)
+{
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++) {
+		const struct hz_rule_def *d = hz_rule_def((enum hz_rule_id)r);
+		printf("%-32s %-8s %s\n", d->name, hz_severity_name(d->severity), d->title);
+	}
 }
 
 static void version(void)
@@ -151,6 +170,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->progress = -1;
+	o->ticket_lifetime = 7200;
+	o->expiry_days = 30;
+	o->bucket = 60;
 	o->samples = 5;
 	o->top = 20;
 	for (size_t i = 0; i < NOPTS; i++) {
@@ -175,6 +197,25 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_EVENTS: o->events = 1; break;
 		case OPT_FIELDS: o->fields = optarg; break;
 		case OPT_EXPLAIN: o->explain = 1; break;
+		case OPT_LIST_RULES: list_rules(); return HZ_EXIT_OK;
+		case OPT_TICKET:
+			if (parse_size(optarg, 1, 30u * 86400, &o->ticket_lifetime)) {
+				usage_error("--ticket-lifetime: '%s' is not a number of seconds from 1 to 2592000", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_EXPIRY:
+			if (parse_size(optarg, 0, 3650, &o->expiry_days)) {
+				usage_error("--expiry-days: '%s' is not a number from 0 to 3650", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_BUCKET:
+			if (parse_size(optarg, 1, 86400, &o->bucket)) {
+				usage_error("--bucket: '%s' is not a number of seconds from 1 to 86400", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
 		case OPT_HEADERS_ONLY: o->headers_only = 1; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;

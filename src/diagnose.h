@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "halyze/logformat.h"
+#include "halyze/router.h"
 #include "halyze/summary.h"
 
 #define HZ_DIAG_MAX_IDENT 16
@@ -19,12 +20,6 @@ struct hz_diag_binding {
 };
 
 void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b);
-
-struct hz_diag_opts {
-	int64_t ticket_lifetime_ms;   /* session tracing window; default 7200 s */
-	int64_t expiry_warn_ms;       /* client-certificate expiry window; default 30 days */
-	size_t max_sessions;          /* tracing table cap; default 4 M */
-};
 
 /* The per-scan state: the session tracer. One per thread. */
 struct hz_diag;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "halyze/correlate.h"
+#include "halyze/lint.h"
 #include "halyze/sanitize.h"
 #include "errfmt.h"
 
@@ -238,6 +239,25 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 	return a;
 }
 
+static json_t *lint(const struct hz_summary *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->nlint; i++) {
+		const struct hz_lint_finding *f = &s->lint[i];
+		json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o,s:o,s:o}", "id", f->id, "severity",
+				      hz_severity_name(f->severity), "file", jstr(f->file, strlen(f->file)), "line",
+				      f->line, "proxy", f->proxy ? jstr(f->proxy, strlen(f->proxy)) : json_null(),
+				      "message", jstr(f->message, strlen(f->message)),
+				      "fix", f->fix ? jstr(f->fix, strlen(f->fix)) : json_null());
+		if (!o || json_array_append_new(a, o)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static json_t *series(const struct hz_series_set *set)
 {
 	json_t *o, *fes;
@@ -289,7 +309,7 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 				  "headers", headers(s));
 	if (!input)
 		return NULL;
-	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "schema", HZ_SUMMARY_SCHEMA,
 			 "partial", s->partial,
 			 "input", input,
@@ -302,6 +322,7 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 			 "messages", counts(s->message_kinds),
 			 "tls", tls_block(s),
 			 "findings", findings(s, set),
+			 "config_lint", lint(s),
 			 "series", series(set));
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "halyze/correlate.h"
+#include "halyze/lint.h"
 #include "halyze/rules.h"
 #include "halyze/sanitize.h"
 #include "errfmt.h"
@@ -235,7 +236,7 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 	char lb[4 * LABEL_MAX + 64];
 
 	fprintf(out, "Diagnosis\n");
-	if (n == 0)
+	if (n == 0 && s->nlint == 0)
 		fprintf(out, "  Nothing to report: no rule fired.\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct hz_rule_def *d = hz_rule_def(f[i].rule);
@@ -291,6 +292,23 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 		if (d->severity > HZ_SEV_INFO) {
 			fprintf(out, "    What to change:\n");
 			wrap(out, "      ", d->advice);
+		}
+	}
+	if (s->nlint) {
+		fprintf(out, "\n  Configuration\n");
+		for (size_t i = 0; i < s->nlint; i++) {
+			const struct hz_lint_finding *l = &s->lint[i];
+			char fb[600], lb2[2048];
+			hz_escape(fb, sizeof(fb), l->file, strlen(l->file), HZ_ESC_TERMINAL);
+			hz_escape(lb2, sizeof(lb2), l->message, strlen(l->message), HZ_ESC_TERMINAL);
+			fprintf(out, "  [%s] %s:%d %s%s%s\n", hz_severity_name(l->severity), fb, l->line, l->id,
+				l->proxy ? " in " : "", l->proxy ? l->proxy : "");
+			wrap(out, "    ", lb2);
+			if (l->fix) {
+				hz_escape(lb2, sizeof(lb2), l->fix, strlen(l->fix), HZ_ESC_TERMINAL);
+				fprintf(out, "    What to change:\n");
+				wrap(out, "      ", lb2);
+			}
 		}
 	}
 	fputc('\n', out);

@@ -114,15 +114,25 @@ int main(int argc, char **argv)
 	struct hz_events *events = NULL;
 	struct cli_out out = { 0 };
 	struct hz_err err;
-	int rc = cli_parse(argc, argv, &o), scanned, wrc;
+	int rc, scanned, wrc;
 
+	if (argc > 1 && strcmp(argv[1], "lint") == 0)
+		return cli_lint(argc - 1, argv + 1);
+	rc = cli_parse(argc, argv, &o);
 	if (rc >= 0)
 		goto done;
 	if (o.ninputs == 0) {
 		o.inputs = stdin_only;
 		o.ninputs = 1;
 	}
-	if (!o.headers_only && (rc = cli_router(&o, &router)))
+	s = hz_summary_new(o.samples);
+	if (!s) {
+		cli_error("out of memory");
+		rc = HZ_EXIT_INTERNAL;
+		goto done;
+	}
+	s->bucket_ms = (int64_t)o.bucket * 1000;
+	if (!o.headers_only && (rc = cli_router(&o, &router, s)))
 		goto done;
 	if (o.explain) {
 		rc = cli_explain(router, stdout);
@@ -130,12 +140,6 @@ int main(int argc, char **argv)
 	}
 	if (o.events && (rc = start_events(&o, router, &events)))
 		goto done;
-	s = hz_summary_new(o.samples);
-	if (!s) {
-		cli_error("out of memory");
-		rc = HZ_EXIT_INTERNAL;
-		goto done;
-	}
 	/* open the output first: a bad -o fails before hours of scanning */
 	if ((!o.events || o.output) && (rc = cli_out_open(&out, o.output)))
 		goto done;

@@ -271,8 +271,9 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 	r->buf = malloc(r->cap);
 	r->ovl = malloc(OVERLONG_KEEP);
 	if (!r->name || !r->buf || !r->ovl) {
+		size_t want = r->cap;
 		hz_reader_free(r);
-		return hz_err_set(err, HZ_ENOMEM, name, "cannot allocate a %zu-byte line buffer", r->max_line);
+		return hz_err_set(err, HZ_ENOMEM, name, "cannot allocate a %zu-byte line buffer", want);
 	}
 	if (fstat(fd, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode)) {

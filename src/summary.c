@@ -1,5 +1,6 @@
 /* The summary's storage and its merge. */
 #include "halyze/summary.h"
+#include "halyze/lint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,7 @@ void hz_summary_free(struct hz_summary *s)
 	hz_countmap_free(s->connerr_messages);
 	hz_countmap_free(s->connerr_frontends);
 	hz_countmap_free(s->message_kinds);
+	hz_lint_free(s->lint, s->nlint);
 	hz_countmap_free(s->tls.verify);
 	hz_countmap_free(s->tls.cert_errors);
 	hz_countmap_free(s->tls.ca_errors);
@@ -276,6 +278,8 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 		for (size_t k = 0; k < x->nexamples && !rc; k++)
 			rc = add_example(d, x->examples[k].file, x->examples[k].line);
 	}
+	if (!rc)
+		rc = hz_summary_add_lint(dst, src->lint, src->nlint);
 	dst->partial |= src->partial;
 	return rc;
 }
@@ -292,4 +296,42 @@ void hz_format_ms(char *buf, size_t cap, int64_t ms)
 	snprintf(buf, cap, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lld", (long long)(y + (m <= 2)),
 		 (long long)m, (long long)d, (long long)(rem / 3600000), (long long)(rem / 60000 % 60),
 		 (long long)(rem / 1000 % 60), (long long)(rem % 1000));
+}
+
+static int same_lint(const struct hz_lint_finding *a, const struct hz_lint_finding *b)
+{
+	return a->line == b->line && strcmp(a->id, b->id) == 0 && strcmp(a->file, b->file) == 0
+	       && strcmp(a->message, b->message) == 0;
+}
+
+int hz_summary_add_lint(struct hz_summary *s, const struct hz_lint_finding *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hz_lint_finding *d;
+		int dup = 0;
+
+		for (size_t k = 0; k < s->nlint && !dup; k++)
+			dup = same_lint(&s->lint[k], &f[i]);
+		if (dup)
+			continue;
+		d = realloc(s->lint, (s->nlint + 1) * sizeof(*d));
+		if (!d)
+			return HZ_ENOMEM;
+		s->lint = d;
+		d = &s->lint[s->nlint];
+		*d = f[i];
+		d->file = strdup(f[i].file);
+		d->proxy = f[i].proxy ? strdup(f[i].proxy) : NULL;
+		d->message = strdup(f[i].message);
+		d->fix = f[i].fix ? strdup(f[i].fix) : NULL;
+		if (!d->file || !d->message || (f[i].proxy && !d->proxy) || (f[i].fix && !d->fix)) {
+			free(d->file);
+			free(d->proxy);
+			free(d->message);
+			free(d->fix);
+			return HZ_ENOMEM;
+		}
+		s->nlint++;
+	}
+	return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef HZ_ROUTER_H
 #define HZ_ROUTER_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "halyze/envelope.h"
 #include "halyze/logformat.h"
 #include "halyze/status.h"
@@ -39,8 +41,14 @@ size_t hz_router_count(const struct hz_router *r);
 int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
 		      uint64_t lineno, const char **why);
 
-struct hz_diag_opts;
-/* Replaces the diagnosis settings (ticket lifetime, expiry window). */
+/* Diagnosis settings; 0 in a field means its default. */
+struct hz_diag_opts {
+	int64_t ticket_lifetime_ms;   /* session tracing window; default 7200 s */
+	int64_t expiry_warn_ms;       /* client-certificate expiry window; default 30 days */
+	size_t max_sessions;          /* tracing table cap; default 4 M */
+};
+
+/* Replaces the diagnosis settings. Returns 0 or HZ_ENOMEM. */
 int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o);
 
 struct hz_events;

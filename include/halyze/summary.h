@@ -89,6 +89,9 @@ struct hz_summary {
 	struct hz_countmap *connerr_frontends;/* frontend -> n */
 	struct hz_countmap *message_kinds;   /* kind -> n */
 
+	struct hz_lint_finding *lint;        /* config lint of --config files */
+	size_t nlint;
+
 	struct hz_tls_counts tls;
 	struct hz_rule_hits hits[HZ_RULE_BUILTIN_COUNT];
 	int64_t bucket_ms;                   /* series bucket width */
@@ -122,6 +125,11 @@ int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const
 /* Adds n to a series (see HZ_SERIES_REQUESTS) in the bucket of time ms. */
 int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, size_t fe_n,
 		      const char *series, uint64_t n);
+
+struct hz_lint_finding;
+/* Copies config-lint findings into s (those already there are skipped).
+ * Returns 0 or HZ_ENOMEM. */
+int hz_summary_add_lint(struct hz_summary *s, const struct hz_lint_finding *f, size_t n);
 
 /* Writes ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmm" (no zone). */
 void hz_format_ms(char *buf, size_t cap, int64_t ms);

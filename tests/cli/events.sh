@@ -11,7 +11,7 @@ expect() { # expect WANT DESCRIPTION GOT
 }
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 ref=${HZ_REFERENCE:-$src/../shared/reference}
-C=$ref/haproxy-2.6-sample-configs
+C=$src/testdata/sample/configs
 sample="$src/testdata/sample/haproxy-2.6-raw.log"
 cfgs=(--config "$C/haproxy-sample.cfg" --config "$C/haproxy-sample-run2.cfg" --config "$C/haproxy-sample-run3.cfg")
 
