@@ -51,7 +51,7 @@ struct scene {
 	char cap_res[3][64];
 	int have_res[3];
 	int badreq;
-	char method[16], uri[96], path[96], query[64], version[16];
+	char method[16], uri[168], path[96], query[64], version[16];
 };
 
 static void put(struct line *L, const char *s, size_t n)

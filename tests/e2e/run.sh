@@ -487,6 +487,72 @@ check_format_dependent() { # VARIANT FILE...
   fcheck "$v" "servers (keys)" "$(jr "$j" servers)" "object $n"
 }
 
+# The TLS diagnosis against the driver's truth. Which frontends log which
+# fields is fixed by haproxy.cfg.in:
+#   fe_ssl_long, fe_notickets  log ssl_fc_is_resumed and ssl_fc_has_crt: the
+#                              full/resumed figures count their lines;
+#   fe_ssl_short               logs ssl_fc_has_crt without ssl_fc_is_resumed,
+#                              and the issuer: its resumptions with a
+#                              certificate are inferred resumptions;
+#   fe_https (httpslog)        logs ssl_fc_is_resumed only.
+# The categories come from the clients: s_client's "Reused"/"New" and the
+# certificate each one offered.
+tls_truth() { # NAME -> value
+  awk -F'\t' -v want="$1" '
+    function cat() {
+      if ($9 == "hs_fail" || $9 == "badreq" || $3 != "tls") return ""
+      if ($7 == "new") return ($8 == "none") ? "full_without_cert" : "full_with_cert"
+      return ($8 == "none") ? "resumed_anonymous" : "resumed_with_identity"
+    }
+    NR > 1 {
+      c = cat(); if (c == "") next
+      both = ($2 == "fe_ssl_long" || $2 == "fe_notickets")
+      if (both) n[c] += $10
+      if (both || $2 == "fe_ssl_short" || $2 == "fe_https") n["lines"] += $10
+      if ($2 == "fe_ssl_short" && c == "resumed_with_identity") n["inferred"] += $10
+      if ($2 == "fe_notickets" && c ~ /^resumed/ && $6 == "TLSv1.2") n["notickets_tls12_resumed"] += $10
+    }
+    END { print n[want] + 0 }' "$W/truth.tsv"
+}
+
+check_tls() { # VARIANT FILE...
+  local v=$1
+  shift
+  local j="$W/out/${v//\//.}.tls.json"
+  [ -n "$FORMAT_HOW" ] && "$HALYZE" --json -q "${FORMAT_ARGS[@]}" "$@" > "$j" 2> "$j.err"
+  local fw fwo rid ran inf
+  fw=$(tls_truth full_with_cert) fwo=$(tls_truth full_without_cert)
+  rid=$(tls_truth resumed_with_identity) ran=$(tls_truth resumed_anonymous) inf=$(tls_truth inferred)
+  fcheck "$v" "tls.lines" "$(jn "$j" tls lines)" "$(tls_truth lines)"
+  fcheck "$v" "tls.full_with_cert" "$(jn "$j" tls full_with_cert)" "$fw"
+  fcheck "$v" "tls.full_without_cert" "$(jn "$j" tls full_without_cert)" "$fwo"
+  fcheck "$v" "tls.resumed_identity_known" "$(jn "$j" tls resumed_identity_known)" "$rid"
+  fcheck "$v" "tls.resumed_anonymous" "$(jn "$j" tls resumed_anonymous)" "$ran"
+  fcheck "$v" "tls.resumed_without_cert" "$(jn "$j" tls resumed_without_cert)" "$((rid + ran))"
+  fcheck "$v" "tls.resumed_with_cert" "$(jn "$j" tls resumed_with_cert)" 0
+  fcheck "$v" "tls.inferred_resumed" "$(jn "$j" tls inferred_resumed)" "$inf"
+  # every resumption is either traced to its handshake or counted untraced
+  fcheck "$v" "tls.sessions traced + untraced" \
+    "$(($(num "$(jn "$j" tls sessions resumed_traced)") + $(num "$(jn "$j" tls sessions resumed_untraced)")))" "$((rid + ran))"
+  # the lab's TLS 1.2 resumptions on fe_notickets reuse the session id of their
+  # full handshake (session cache): all of them are traced, by id
+  [ "$(tls_truth notickets_tls12_resumed)" -gt 0 ] || check "lab: TLS 1.2 session-cache resumptions driven" 0 ">0"
+  fcheck "$v" "tls.sessions traced >= TLS 1.2 session-cache resumptions" \
+    "$(( $(num "$(jn "$j" tls sessions resumed_traced)") >= $(tls_truth notickets_tls12_resumed) ))" 1
+  # the diagnosis opens with the incident, counted as the truth counts it
+  fcheck "$v" "findings[0].id" "$(jr "$j" findings 0 id)" tls-resumed-identity-no-cert
+  fcheck "$v" "findings[0].count" "$(jn "$j" findings 0 count)" "$rid"
+  local k id cnt
+  for k in 0 1 2 3 4 5 6 7 8; do
+    id=$(jr "$j" findings "$k" id)
+    cnt=$(jn "$j" findings "$k" count)
+    case "$id" in
+      tls-inferred-resumption) fcheck "$v" "findings $id count" "$cnt" "$inf" ;;
+      tls-handshake-failure) fcheck "$v" "findings $id count" "$cnt" "${EXPECT[f_connerr]:-0}" ;;
+    esac
+  done
+}
+
 # A summary without what depends on the file names and line numbers
 # (input.files, input.unparsed_samples, the FILE:LINE examples of findings),
 # to compare two runs over the same lines. It reads the JSON as halyze
@@ -671,6 +737,7 @@ for src in facsev.log:facility-severity-iso traditional.log:rfc3164 rfc5424.log:
   cat "$W/v/$base/x.log.1.gz" "$W/v/$base/b.gz" > "$W/v/$base/members.gz"
   check_envelope "$base/plain" "$kind" "$n" "$W/$f"
   [ "$ENVELOPE_ONLY" = 1 ] || check_format_dependent "$base/plain" "$W/$f"
+  [ "$ENVELOPE_ONLY" = 1 ] || check_tls "$base/plain" "$W/$f"
   check_variant "$base/rotated" "$base/plain" "$n" "$W/v/$base/x.log.1.gz" "$W/v/$base/x.log"
   check_variant "$base/members" "$base/plain" "$n" "$W/v/$base/members.gz"
 done
