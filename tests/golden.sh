@@ -40,7 +40,9 @@ if [ -f stderr ]; then
 fi
 while IFS= read -r line; do
   case "$line" in ''|'#'*) continue;; esac
-  eval "set -- $line"
+  if ! eval "set -- $line" 2> "$W/eval.err"; then
+    echo "$name: cannot read the expect line: $line ($(cat "$W/eval.err"))"; fail=$((fail+1)); continue
+  fi
   expected=$1; shift
   got=$("$jget" "$W/out.json" "$@")
   if [ "$got" = "$expected" ]; then pass=$((pass+1)); else
