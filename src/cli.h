@@ -30,6 +30,7 @@ struct cli_opts {
 	size_t ticket_lifetime;  /* seconds */
 	size_t expiry_days;
 	size_t bucket;           /* seconds */
+	const char *rules;       /* --rules FILE */
 	int quiet;
 	int progress;            /* -1 auto, 0 off, 1 on */
 	size_t max_line;

@@ -138,48 +138,95 @@ double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n)
 
 static const struct hz_summary *rank_s;
 
+void hz_finding_view(const struct hz_summary *s, const struct hz_finding *f, struct hz_finding_view *v)
+{
+	if (f->user) {
+		const struct hz_user_rule *u = &s->user[f->index];
+		v->name = u->name;
+		v->title = u->title ? u->title : u->explain;
+		v->explain = u->explain;
+		v->advice = u->advice;
+		v->group_by = u->group_by;
+		v->severity = u->severity;
+		v->hits = &u->hits;
+	} else {
+		const struct hz_rule_def *d = hz_rule_def((enum hz_rule_id)f->index);
+		v->name = d->name;
+		v->title = d->title;
+		v->explain = d->explain;
+		v->advice = d->advice;
+		v->group_by = d->group_by;
+		v->severity = d->severity;
+		v->hits = &s->hits[f->index];
+	}
+}
+
 static int by_severity(const void *pa, const void *pb)
 {
 	const struct hz_finding *a = pa, *b = pb;
-	enum hz_severity sa = hz_rule_def(a->rule)->severity, sb = hz_rule_def(b->rule)->severity;
-	uint64_t ca = rank_s->hits[a->rule].count, cb = rank_s->hits[b->rule].count;
+	struct hz_finding_view va, vb;
 
+	hz_finding_view(rank_s, a, &va);
+	hz_finding_view(rank_s, b, &vb);
 	/* most severe first; within a severity the catalogue's order, which puts
 	 * the incident halyze exists for (resumed sessions without a certificate)
-	 * first; then the busiest */
-	if (sa != sb)
-		return sa > sb ? -1 : 1;
-	if (a->rule != b->rule)
-		return (int)a->rule - (int)b->rule;
-	return ca > cb ? -1 : ca < cb;
+	 * first, then user rules in file order */
+	if (va.severity != vb.severity)
+		return va.severity > vb.severity ? -1 : 1;
+	if (a->user != b->user)
+		return a->user ? 1 : -1;
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	return 0;
 }
 
-size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out)
+static void correlate_one(const struct hz_series_set *set, const struct hz_series *req, const char *name,
+			  struct hz_finding *f)
+{
+	const struct hz_series *h;
+	size_t active = 0;
+
+	f->r = NAN;
+	f->buckets = 0;
+	if (!req)
+		return;
+	h = hz_series_find(set, "", name);
+	for (size_t k = 0; k < set->n; k++)
+		active += req->counts[k] > 0;
+	/* a handful of points makes any r look strong: say nothing */
+	if (h && set->n >= HZ_CORRELATION_MIN_BUCKETS && active >= 3) {
+		f->r = hz_pearson(req->counts, h->counts, set->n);
+		f->buckets = set->n;
+	}
+}
+
+size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding **out)
 {
 	const struct hz_series *req = set ? hz_series_find(set, "", HZ_SERIES_REQUESTS) : NULL;
+	struct hz_finding *v = malloc((HZ_RULE_BUILTIN_COUNT + s->nuser) * sizeof(*v));
 	size_t n = 0;
 
+	*out = v;
+	if (!v)
+		return (size_t)-1;
 	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++) {
 		if (!s->hits[r].count)
 			continue;
-		out[n].rule = (enum hz_rule_id)r;
-		out[n].r = NAN;
-		out[n].buckets = 0;
-		if (req) {
-			const struct hz_series *h = hz_series_find(set, "", hz_rule_def((enum hz_rule_id)r)->name);
-			size_t active = 0;
-			for (size_t k = 0; k < set->n; k++)
-				active += req->counts[k] > 0;
-			/* a handful of points makes any r look strong: say nothing */
-			if (h && set->n >= HZ_CORRELATION_MIN_BUCKETS && active >= 3) {
-				out[n].r = hz_pearson(req->counts, h->counts, set->n);
-				out[n].buckets = set->n;
-			}
-		}
+		v[n].user = 0;
+		v[n].index = (size_t)r;
+		correlate_one(set, req, hz_rule_def((enum hz_rule_id)r)->name, &v[n]);
+		n++;
+	}
+	for (size_t k = 0; k < s->nuser; k++) {
+		if (!s->user[k].hits.count)
+			continue;
+		v[n].user = 1;
+		v[n].index = k;
+		correlate_one(set, req, s->user[k].name, &v[n]);
 		n++;
 	}
 	rank_s = s;   /* qsort has no context argument in C11; emitters run on one thread */
-	qsort(out, n, sizeof(*out), by_severity);
+	qsort(v, n, sizeof(*v), by_severity);
 	return n;
 }
 

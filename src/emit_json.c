@@ -199,17 +199,21 @@ static json_t *jtime(int64_t ms)
 
 static json_t *findings(const struct hz_summary *s, const struct hz_series_set *set)
 {
-	struct hz_finding f[HZ_RULE_BUILTIN_COUNT];
-	size_t n = hz_findings_rank(s, set, f);
-	json_t *a = json_array();
+	struct hz_finding *f;
+	size_t n = hz_findings_rank(s, set, &f);
+	json_t *a = n == (size_t)-1 ? NULL : json_array();
 
 	for (size_t i = 0; a && i < n; i++) {
-		const struct hz_rule_def *d = hz_rule_def(f[i].rule);
-		const struct hz_rule_hits *h = &s->hits[f[i].rule];
-		struct hz_countmap_entry *e = hz_countmap_sorted(h->groups, 0);
+		struct hz_finding_view d;
+		const struct hz_rule_hits *h;
+		struct hz_countmap_entry *e;
 		json_t *groups = json_array(), *ex = json_array(), *corr, *o;
-		size_t ng = hz_countmap_size(h->groups);
+		size_t ng;
 
+		hz_finding_view(s, &f[i], &d);
+		h = d.hits;
+		e = hz_countmap_sorted(h->groups, 0);
+		ng = hz_countmap_size(h->groups);
 		for (size_t k = 0; e && groups && k < ng && k < 10; k++)
 			json_array_append_new(groups, json_pack("{s:o,s:I}", "group", jstr(e[k].key, e[k].n),
 								"count", (json_int_t)e[k].vals[0]));
@@ -226,16 +230,20 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 			corr = json_pack("{s:f,s:I,s:s,s:s}", "r", floor(f[i].r * 1000 + 0.5) / 1000,
 					 "buckets", (json_int_t)f[i].buckets, "with", "requests",
 					 "meaning", hz_correlation_words(f[i].r));
-		o = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:o,s:I,s:o,s:o,s:s,s:s}",
-			      "id", d->name, "severity", hz_severity_name(d->severity), "title", d->title,
+		o = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:o,s:o,s:s?,s:o,s:I,s:o,s:o,s:s?,s:s?}",
+			      "id", d.name, "source", f[i].user ? "rules file" : "built-in",
+			      "severity", hz_severity_name(d.severity), "title", d.title,
 			      "count", (json_int_t)h->count, "first", jtime(h->first_ms), "last", jtime(h->last_ms),
-			      "group_by", d->group_by, "groups", groups, "distinct_groups", (json_int_t)ng,
-			      "examples", ex, "correlation", corr, "explanation", d->explain, "advice", d->advice);
+			      "group_by", d.group_by, "groups", groups, "distinct_groups", (json_int_t)ng,
+			      "examples", ex, "correlation", corr, "explanation", d.explain, "advice", d.advice);
+		if (o && f[i].user)
+			json_object_set_new(o, "regex_limit_errors", json_integer((json_int_t)s->user[f[i].index].limit_errors));
 		if (!o || json_array_append_new(a, o)) {
 			json_decref(a);
-			return NULL;
+			a = NULL;
 		}
 	}
+	free(f);
 	return a;
 }
 

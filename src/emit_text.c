@@ -231,38 +231,45 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 {
 	struct hz_series_set set;
 	int have = hz_series_build(s, 0, &set) == 0;
-	struct hz_finding f[HZ_RULE_BUILTIN_COUNT];
-	size_t n = hz_findings_rank(s, have ? &set : NULL, f);
+	struct hz_finding *f;
+	size_t n = hz_findings_rank(s, have ? &set : NULL, &f);
 	char lb[4 * LABEL_MAX + 64];
 
+	if (n == (size_t)-1)
+		n = 0;
 	fprintf(out, "Diagnosis\n");
 	if (n == 0 && s->nlint == 0)
 		fprintf(out, "  Nothing to report: no rule fired.\n");
 	for (size_t i = 0; i < n; i++) {
-		const struct hz_rule_def *d = hz_rule_def(f[i].rule);
-		const struct hz_rule_hits *h = &s->hits[f[i].rule];
-		struct hz_countmap_entry *e = hz_countmap_sorted(h->groups, 0);
-		size_t ng = hz_countmap_size(h->groups);
+		struct hz_finding_view d;
+		const struct hz_rule_hits *h;
+		struct hz_countmap_entry *e;
+		size_t ng;
 		char a[40], b[40], line[400];
 		const char *words = hz_correlation_words(f[i].r);
 
+		hz_finding_view(s, &f[i], &d);
+		h = d.hits;
+		e = hz_countmap_sorted(h->groups, 0);
+		ng = hz_countmap_size(h->groups);
 		clock_of(a, sizeof(a), h->first_ms);
 		clock_of(b, sizeof(b), h->last_ms);
-		fprintf(out, "\n  [%s] %s: %" PRIu64 " line%s", hz_severity_name(d->severity), d->name, h->count,
+		fprintf(out, "\n  [%s] %s: %" PRIu64 " line%s", hz_severity_name(d.severity), d.name, h->count,
 			h->count == 1 ? "" : "s");
 		if (h->first_ms != INT64_MAX)
 			fprintf(out, ", %s .. %s", a, b);
 		fputc('\n', out);
-		wrap(out, "    ", d->title);
-		if (d->severity > HZ_SEV_INFO)
-			wrap(out, "    ", d->explain);
+		if (d.title)
+			wrap(out, "    ", d.title);
+		if (d.severity > HZ_SEV_INFO && d.explain && d.explain != d.title)
+			wrap(out, "    ", d.explain);
 		if (words) {
 			snprintf(line, sizeof(line), "Over time: %s (r = %.2f against requests, %zu buckets of %lld s).",
 				 words, f[i].r, f[i].buckets, (long long)(s->bucket_ms / 1000));
 			wrap(out, "    ", line);
 		}
-		if (e && ng) {
-			fprintf(out, "    By %s:", d->group_by);
+		if (e && ng && (ng > 1 || e[0].n > 0)) {
+			fprintf(out, "    By %s:", d.group_by && d.group_by[0] ? d.group_by : "group");
 			for (size_t k = 0; k < ng && k < 5; k++)
 				fprintf(out, "%s %s (%" PRIu64 ")", k ? "," : "", label(lb, sizeof(lb), e[k].key, e[k].n),
 					e[k].vals[0]);
@@ -289,11 +296,12 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 			}
 			fputc('\n', out);
 		}
-		if (d->severity > HZ_SEV_INFO) {
+		if (d.severity > HZ_SEV_INFO && d.advice) {
 			fprintf(out, "    What to change:\n");
-			wrap(out, "      ", d->advice);
+			wrap(out, "      ", d.advice);
 		}
 	}
+	free(f);
 	if (s->nlint) {
 		fprintf(out, "\n  Configuration\n");
 		for (size_t i = 0; i < s->nlint; i++) {

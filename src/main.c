@@ -8,6 +8,7 @@
 #include "halyze/emit.h"
 #include "halyze/events.h"
 #include "halyze/router.h"
+#include "halyze/rulelang.h"
 #include "halyze/scan.h"
 #include "halyze/summary.h"
 #include "cli.h"
@@ -79,6 +80,28 @@ static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 	return failed;
 }
 
+/* --rules: load, bind to every format, and say where a rule cannot run. */
+static int start_rules(const struct cli_opts *o, struct hz_router *r, struct hz_summary *s,
+		       struct hz_ruleset **rs)
+{
+	struct hz_err err;
+	char **missing;
+	size_t n;
+
+	if (hz_rules_load(o->rules, rs, &err)) {
+		cli_report(&err);
+		return err.code == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_CONFIG;
+	}
+	if (hz_router_set_rules(r, *rs, s, &missing, &n)) {
+		cli_error("out of memory");
+		return HZ_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < n && !o->quiet; i++)
+		cli_error("%s: %s", o->rules, missing[i]);
+	hz_rules_free_messages(missing, n);
+	return 0;
+}
+
 /* --events: the NDJSON sink on stdout, with --fields checked against the formats. */
 static int start_events(const struct cli_opts *o, struct hz_router *r, struct hz_events **ev)
 {
@@ -112,6 +135,7 @@ int main(int argc, char **argv)
 	struct hz_router *router = NULL;
 	struct hz_summary *s = NULL;
 	struct hz_events *events = NULL;
+	struct hz_ruleset *ruleset = NULL;
 	struct cli_out out = { 0 };
 	struct hz_err err;
 	int rc, scanned, wrc;
@@ -134,6 +158,8 @@ int main(int argc, char **argv)
 	s->bucket_ms = (int64_t)o.bucket * 1000;
 	if (!o.headers_only && (rc = cli_router(&o, &router, s)))
 		goto done;
+	if (o.rules && router && (rc = start_rules(&o, router, s, &ruleset)))
+		goto done;
 	if (o.explain) {
 		rc = cli_explain(router, stdout);
 		goto done;
@@ -152,6 +178,17 @@ int main(int argc, char **argv)
 	}
 	if (interrupted)
 		s->partial = 1;
+	for (size_t i = 0; ruleset && i < hz_rules_count(ruleset); i++) {
+		struct hz_rule_info ri;
+		long k;
+		hz_rules_info(ruleset, i, &ri);
+		k = hz_summary_user_rule(s, ri.name, ri.severity, ri.explain, ri.advice, ri.group_by);
+		if (k >= 0)
+			s->user[k].limit_errors += hz_rules_limit_errors(ruleset, i);
+		if (!o.quiet && hz_rules_limit_errors(ruleset, i))
+			cli_error("rule %s: %llu regex matches stopped by the PCRE2 match or depth limit (counted as no match)",
+				  ri.name, (unsigned long long)hz_rules_limit_errors(ruleset, i));
+	}
 	if (events && (fflush(stdout) == EOF || ferror(stdout))) {
 		cli_error("standard output: write error");
 		cli_out_close(&out, 0);
@@ -183,8 +220,10 @@ int main(int argc, char **argv)
 		cli_error("%llu lines could not be parsed (--strict)", (unsigned long long)s->unparsed);
 done:
 	hz_events_free(events);
-	hz_summary_free(s);
 	hz_router_free(router);
+	router = NULL;
+	hz_rules_free(ruleset);
+	hz_summary_free(s);
 	cli_free(&o);
 	return rc < 0 ? HZ_EXIT_OK : rc;
 }

@@ -7,6 +7,7 @@
 
 #include "halyze/events.h"
 #include "halyze/fields.h"
+#include "halyze/rulelang.h"
 #include "diagnose.h"
 #include "stats.h"
 
@@ -19,6 +20,7 @@ struct route {
 	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
 	struct hz_stats_binding stats;
 	struct hz_diag_binding diag;
+	struct hz_rules_binding *rules;  /* user rules bound to this format, or NULL */
 };
 
 struct hz_router {
@@ -28,6 +30,8 @@ struct hz_router {
 	struct hz_match m;         /* scratch for one line */
 	struct hz_events *events;  /* NDJSON sink, or NULL */
 	struct hz_diag *diag;      /* session tracer */
+	const struct hz_ruleset *ruleset;
+	size_t *user_index;        /* rule i of the ruleset -> summary user rule */
 	const char *path;          /* the line being routed */
 	uint64_t lineno;
 	char why[320];
@@ -64,7 +68,9 @@ void hz_router_free(struct hz_router *r)
 		free(r->r[i].tag);
 		free(r->r[i].proxy);
 		hz_format_free(r->r[i].fmt);
+		hz_rules_binding_free(r->r[i].rules);
 	}
+	free(r->user_index);
 	free(r->r);
 	hz_diag_free(r->diag);
 	free(r);
@@ -186,6 +192,98 @@ int hz_router_add_defaults(struct hz_router *r, struct hz_err *err)
 	return 0;
 }
 
+/* What a user-rule hit needs to know about its line. */
+struct hit_ctx {
+	struct hz_router *r;
+	struct hz_summary *s;
+	const struct route *x;
+	int64_t ms;
+	int have_ms;
+};
+
+static int user_hit(void *ud, size_t rule, const char *group, size_t group_n)
+{
+	struct hit_ctx *c = ud;
+	const struct hz_match *m = &c->r->m;
+	const struct hz_diag_binding *b = &c->x->diag;
+	struct hz_str fe = HZ_STR_NULL;
+
+	if (!c->have_ms) {
+		c->have_ms = 1;
+		if (b->date < 0 || m->empty[b->date] || hz_field_date(m->v[b->date], &c->ms, NULL))
+			c->ms = INT64_MIN;
+	}
+	if (b->frontend >= 0 && !m->empty[b->frontend])
+		fe = m->v[b->frontend];
+	else if (c->x->proxy)
+		fe = hz_str_make(c->x->proxy, strlen(c->x->proxy));
+	return hz_summary_user_hit(c->s, c->r->user_index[rule], c->ms, fe.p, fe.n, group, group_n, c->r->path,
+				   c->r->lineno);
+}
+
+int hz_router_set_rules(struct hz_router *r, const struct hz_ruleset *rs, struct hz_summary *s,
+			char ***missing, size_t *nmissing)
+{
+	size_t n = hz_rules_count(rs);
+
+	*missing = NULL;
+	*nmissing = 0;
+	r->ruleset = rs;
+	r->user_index = calloc(n ? n : 1, sizeof(*r->user_index));
+	if (!r->user_index)
+		return HZ_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct hz_rule_info ri;
+		long k;
+		hz_rules_info(rs, i, &ri);
+		k = hz_summary_user_rule(s, ri.name, ri.severity, ri.explain, ri.advice, ri.group_by);
+		if (k < 0)
+			return HZ_ENOMEM;
+		r->user_index[i] = (size_t)k;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		char **msgs = NULL;
+		size_t nm = 0;
+		if (r->r[i].error)
+			continue;
+		if (hz_rules_bind(rs, r->r[i].fmt, &r->r[i].rules, &msgs, &nm))
+			return HZ_ENOMEM;
+		/* one warning per (rule, proxy), naming every field it misses */
+		for (size_t rule = 0; rule < hz_rules_count(rs); rule++) {
+			struct hz_rule_info ri;
+			char line[1024];
+			size_t len;
+			int any = 0;
+
+			if (hz_rules_enabled(r->r[i].rules, rule))
+				continue;
+			hz_rules_info(rs, rule, &ri);
+			len = (size_t)snprintf(line, sizeof(line), "rule %s is skipped for %s:", ri.name, r->r[i].name);
+			for (size_t k = 0; k < nm && len < sizeof(line); k++) {
+				size_t pre = strlen(ri.name) + 7;   /* "rule NAME: " */
+				if (strncmp(msgs[k], "rule ", 5) || strncmp(msgs[k] + 5, ri.name, strlen(ri.name))
+				    || msgs[k][pre - 2] != ':')
+					continue;
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s", any ? ";" : "", msgs[k] + pre);
+				any = 1;
+			}
+			char **nv = realloc(*missing, (*nmissing + 1) * sizeof(*nv));
+			if (!nv) {
+				hz_rules_free_messages(msgs, nm);
+				return HZ_ENOMEM;
+			}
+			*missing = nv;
+			if (!((*missing)[*nmissing] = strdup(line))) {
+				hz_rules_free_messages(msgs, nm);
+				return HZ_ENOMEM;
+			}
+			(*nmissing)++;
+		}
+		hz_rules_free_messages(msgs, nm);
+	}
+	return 0;
+}
+
 static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const struct hz_envelope *env,
 		     struct hz_err *why)
 {
@@ -204,6 +302,10 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
 	if (!rc)
 		rc = hz_diag_record(r->diag, s, &r->r[i].diag, &r->m, r->r[i].proxy, r->path, r->lineno);
+	if (!rc && r->r[i].rules) {
+		struct hit_ctx c = { r, s, &r->r[i], INT64_MIN, 0 };
+		rc = hz_rules_eval(r->r[i].rules, &r->m, user_hit, &c);
+	}
 	if (!rc && r->events)
 		rc = hz_events_write(r->events, r->r[i].fmt, r->r[i].name, &r->m, r->path, r->lineno);
 	return rc < 0 ? rc : 1;

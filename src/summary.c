@@ -84,6 +84,18 @@ void hz_summary_free(struct hz_summary *s)
 	hz_countmap_free(s->connerr_frontends);
 	hz_countmap_free(s->message_kinds);
 	hz_lint_free(s->lint, s->nlint);
+	for (size_t k = 0; k < s->nuser; k++) {
+		struct hz_user_rule *u = &s->user[k];
+		free(u->name);
+		free(u->title);
+		free(u->explain);
+		free(u->advice);
+		free(u->group_by);
+		hz_countmap_free(u->hits.groups);
+		for (size_t e = 0; e < u->hits.nexamples; e++)
+			free(u->hits.examples[e].file);
+	}
+	free(s->user);
 	hz_countmap_free(s->tls.verify);
 	hz_countmap_free(s->tls.cert_errors);
 	hz_countmap_free(s->tls.ca_errors);
@@ -108,10 +120,9 @@ static int add_example(struct hz_rule_hits *h, const char *file, uint64_t line)
 	return 0;
 }
 
-int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
-		   const char *group, size_t group_n, const char *file, uint64_t line)
+static int record_hit(struct hz_summary *s, struct hz_rule_hits *h, const char *name, int64_t ms, const char *fe,
+		      size_t fe_n, const char *group, size_t group_n, const char *file, uint64_t line)
 {
-	struct hz_rule_hits *h = &s->hits[rule];
 	uint64_t *c;
 
 	h->count++;
@@ -120,7 +131,7 @@ int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const
 			h->first_ms = ms;
 		if (ms > h->last_ms)
 			h->last_ms = ms;
-		if (hz_summary_series(s, ms, fe ? fe : "", fe ? fe_n : 0, hz_rule_def(rule)->name, 1))
+		if (hz_summary_series(s, ms, fe ? fe : "", fe ? fe_n : 0, name, 1))
 			return HZ_ENOMEM;
 	}
 	c = hz_countmap_get(h->groups, group ? group : "", group ? group_n : 0);
@@ -128,6 +139,57 @@ int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const
 		return HZ_ENOMEM;
 	(*c)++;
 	return add_example(h, file, line);
+}
+
+int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
+		   const char *group, size_t group_n, const char *file, uint64_t line)
+{
+	return record_hit(s, &s->hits[rule], hz_rule_def(rule)->name, ms, fe, fe_n, group, group_n, file, line);
+}
+
+int hz_summary_user_hit(struct hz_summary *s, size_t k, int64_t ms, const char *fe, size_t fe_n,
+			const char *group, size_t group_n, const char *file, uint64_t line)
+{
+	return record_hit(s, &s->user[k].hits, s->user[k].name, ms, fe, fe_n, group, group_n, file, line);
+}
+
+static char *dup_opt(const char *p)
+{
+	return p ? strdup(p) : NULL;
+}
+
+long hz_summary_user_rule(struct hz_summary *s, const char *name, enum hz_severity sev, const char *explain,
+			  const char *advice, const char *group_by)
+{
+	struct hz_user_rule *u;
+
+	for (size_t k = 0; k < s->nuser; k++)
+		if (strcmp(s->user[k].name, name) == 0)
+			return (long)k;
+	u = realloc(s->user, (s->nuser + 1) * sizeof(*u));
+	if (!u)
+		return -1;
+	s->user = u;
+	u = &s->user[s->nuser];
+	memset(u, 0, sizeof(*u));
+	u->name = strdup(name);
+	u->severity = sev;
+	u->explain = dup_opt(explain);
+	u->advice = dup_opt(advice);
+	u->group_by = dup_opt(group_by);
+	u->hits.first_ms = INT64_MAX;
+	u->hits.last_ms = INT64_MIN;
+	u->hits.groups = hz_countmap_new(1);
+	if (!u->name || !u->hits.groups || (explain && !u->explain) || (advice && !u->advice)
+	    || (group_by && !u->group_by)) {
+		free(u->name);
+		free(u->explain);
+		free(u->advice);
+		free(u->group_by);
+		hz_countmap_free(u->hits.groups);
+		return -1;
+	}
+	return (long)s->nuser++;
 }
 
 int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, size_t fe_n,
@@ -212,6 +274,21 @@ int hz_summary_unparsed(struct hz_summary *s, const char *reason, const char *fi
 	return add_sample(s, reason, file, line, text, n);
 }
 
+static int merge_hits(struct hz_rule_hits *d, const struct hz_rule_hits *x)
+{
+	int rc;
+
+	d->count += x->count;
+	if (x->first_ms < d->first_ms)
+		d->first_ms = x->first_ms;
+	if (x->last_ms > d->last_ms)
+		d->last_ms = x->last_ms;
+	rc = hz_countmap_merge(d->groups, x->groups);
+	for (size_t k = 0; k < x->nexamples && !rc; k++)
+		rc = add_example(d, x->examples[k].file, x->examples[k].line);
+	return rc;
+}
+
 int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 {
 	int rc = 0;
@@ -266,17 +343,15 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	dst->tls.inferred_resumed += src->tls.inferred_resumed;
 	dst->tls.resumed_traced += src->tls.resumed_traced;
 	dst->tls.resumed_untraced += src->tls.resumed_untraced;
-	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT && !rc; r++) {
-		struct hz_rule_hits *d = &dst->hits[r];
-		const struct hz_rule_hits *x = &src->hits[r];
-		d->count += x->count;
-		if (x->first_ms < d->first_ms)
-			d->first_ms = x->first_ms;
-		if (x->last_ms > d->last_ms)
-			d->last_ms = x->last_ms;
-		rc = hz_countmap_merge(d->groups, x->groups);
-		for (size_t k = 0; k < x->nexamples && !rc; k++)
-			rc = add_example(d, x->examples[k].file, x->examples[k].line);
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT && !rc; r++)
+		rc = merge_hits(&dst->hits[r], &src->hits[r]);
+	for (size_t k = 0; k < src->nuser && !rc; k++) {
+		const struct hz_user_rule *u = &src->user[k];
+		long d = hz_summary_user_rule(dst, u->name, u->severity, u->explain, u->advice, u->group_by);
+		if (d < 0)
+			return HZ_ENOMEM;
+		dst->user[d].limit_errors += u->limit_errors;
+		rc = merge_hits(&dst->user[d].hits, &u->hits);
 	}
 	if (!rc)
 		rc = hz_summary_add_lint(dst, src->lint, src->nlint);

@@ -39,15 +39,25 @@ double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n);
 
 /* A rule that fired, with how its hits follow load. */
 struct hz_finding {
-	enum hz_rule_id rule;
+	int user;              /* a user rule (s->user[index]) rather than a built-in */
+	size_t index;          /* enum hz_rule_id, or the user rule's index */
 	double r;              /* hits vs requests per bucket, all frontends; NaN when unknown */
 	size_t buckets;        /* points behind r */
 };
 
-/* The rules of s that fired, most severe first, then in catalogue order: fills out
- * (room for HZ_RULE_BUILTIN_COUNT) and returns how many. set may be NULL
- * (no correlation). */
-size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding *out);
+/* Everything an emitter shows of a finding, built-in or user rule alike. */
+struct hz_finding_view {
+	const char *name, *title, *explain, *advice, *group_by;  /* title..group_by may be NULL */
+	enum hz_severity severity;
+	const struct hz_rule_hits *hits;
+};
+void hz_finding_view(const struct hz_summary *s, const struct hz_finding *f, struct hz_finding_view *v);
+
+/* The rules of s that fired (built-in and user), most severe first, then in
+ * catalogue order (built-ins, then user rules in file order): a malloc'd
+ * array in *out (free it), and how many. set may be NULL (no correlation).
+ * Returns (size_t)-1 when out of memory. */
+size_t hz_findings_rank(const struct hz_summary *s, const struct hz_series_set *set, struct hz_finding **out);
 
 /* "rises with load", "falls as load rises", "does not follow load", or NULL
  * when r is NaN. */

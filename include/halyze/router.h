@@ -51,6 +51,15 @@ struct hz_diag_opts {
 /* Replaces the diagnosis settings. Returns 0 or HZ_ENOMEM. */
 int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o);
 
+struct hz_ruleset;
+/* Evaluates the user rules rs (not owned; must outlive the router) on every
+ * traffic line. Each rule is registered in s under its name. A rule that
+ * names a field a format lacks is skipped for that format: *missing gets one
+ * message per (rule, field, proxy), for the caller to show (free with
+ * hz_rules_free_messages). Returns 0 or HZ_ENOMEM. */
+int hz_router_set_rules(struct hz_router *r, const struct hz_ruleset *rs, struct hz_summary *s,
+			char ***missing, size_t *nmissing);
+
 struct hz_events;
 /* Every traffic line matched from now on is also written to ev (not owned). */
 void hz_router_set_events(struct hz_router *r, struct hz_events *ev);

@@ -51,6 +51,16 @@ struct hz_rule_hits {
 	size_t nexamples;
 };
 
+/* A user rule (--rules) as the summary keeps it: its definition travels with
+ * its hits, so summaries of different machines merge by name. */
+struct hz_user_rule {
+	char *name;
+	enum hz_severity severity;
+	char *title, *explain, *advice, *group_by;   /* may be NULL */
+	struct hz_rule_hits hits;
+	uint64_t limit_errors;                       /* regex matches cut by PCRE2 limits */
+};
+
 /* TLS verdicts of traffic lines (tls.c). The full/resumed figures count lines
  * of formats that log both ssl_fc_is_resumed and ssl_fc_has_crt;
  * inferred_resumed counts lines of formats that log ssl_fc_has_crt without
@@ -94,6 +104,8 @@ struct hz_summary {
 
 	struct hz_tls_counts tls;
 	struct hz_rule_hits hits[HZ_RULE_BUILTIN_COUNT];
+	struct hz_user_rule *user;           /* --rules, merged by name */
+	size_t nuser;
 	int64_t bucket_ms;                   /* series bucket width */
 	struct hz_countmap *series;
 
@@ -121,6 +133,15 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src);
  * Returns 0 or HZ_ENOMEM. */
 int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
 		   const char *group, size_t group_n, const char *file, uint64_t line);
+
+/* The index of the user rule `name`, added when new (strings copied; NULLs
+ * allowed); -1 when out of memory. */
+long hz_summary_user_rule(struct hz_summary *s, const char *name, enum hz_severity sev, const char *explain,
+			  const char *advice, const char *group_by);
+
+/* Records one hit of user rule k, as hz_summary_hit does for built-ins. */
+int hz_summary_user_hit(struct hz_summary *s, size_t k, int64_t ms, const char *fe, size_t fe_n,
+			const char *group, size_t group_n, const char *file, uint64_t line);
 
 /* Adds n to a series (see HZ_SERIES_REQUESTS) in the bucket of time ms. */
 int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, size_t fe_n,

@@ -95,5 +95,23 @@ grep -q "bad.cfg:2:" "$W/err" && ok || bad "bad --config names line 2: $(cat "$W
 "$hz" --config "$W/none.cfg" "$sample" > /dev/null 2> "$W/err"; st=$?
 expect 5 "missing --config exit" "$st"
 
+# a rules file with an error: exit 5, with line and column (the file says 6:33)
+"$hz" --rules "$src/testdata/rules/bad.rules" "$sample" > /dev/null 2> "$W/err"; st=$?
+expect 5 "bad --rules exit" "$st"
+grep -q "bad.rules:6:33: " "$W/err" && ok || bad "bad --rules names 6:33: $(cat "$W/err")"
+"$hz" --rules "$W/none.rules" "$sample" > /dev/null 2> "$W/err"; st=$?
+expect 5 "missing --rules exit" "$st"
+# a catastrophic pattern ends quickly, as a counted limit error, not a hang
+printf 'rule redos info when request =~ /^(a+)+$/\n' > "$W/redos.rules"
+{ for i in $(seq 1 200); do
+    printf '1.2.3.4:5 [27/Nov/2026:04:16:05.870] fe be/s 0/0/0/0/0 200 1 - - ---- 1/1/0/0/0 0/0 "%sb"\n' "$(printf 'a%.0s' $(seq 1 40))"
+  done; } > "$W/redos.log"
+start=$SECONDS
+"$hz" --format httplog --rules "$W/redos.rules" --json "$W/redos.log" > "$W/redos.json" 2> "$W/err"; st=$?
+expect 0 "catastrophic regex exit" "$st"
+[ $((SECONDS - start)) -lt 20 ] && ok || bad "catastrophic regex took $((SECONDS - start)) s"
+grep -q "rule redos: 200 regex matches stopped by the PCRE2 match or depth limit" "$W/err" && ok \
+  || bad "the limit errors are reported: $(cat "$W/err")"
+
 echo "events: $pass passed, $fail failed"
 [ $fail = 0 ]
