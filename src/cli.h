@@ -31,6 +31,7 @@ struct cli_opts {
 	size_t expiry_days;
 	size_t bucket;           /* seconds */
 	const char *rules;       /* --rules FILE */
+	int no_diagnosis;
 	int quiet;
 	int progress;            /* -1 auto, 0 off, 1 on */
 	size_t max_line;

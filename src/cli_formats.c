@@ -93,6 +93,7 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 			hz_router_free(r);
 			return HZ_EXIT_INTERNAL;
 		}
+		hz_router_set_diagnosis(r, !o->no_diagnosis);
 	}
 	for (size_t i = 0; i < o->nformats && !rc; i++) {
 		struct hz_format *f;

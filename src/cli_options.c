@@ -16,7 +16,7 @@
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
-	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG
 };
 
 struct opt_doc {
@@ -45,6 +45,8 @@ static const struct opt_doc table[] = {
 	  "print how each log format compiles (fields, types, flags) and exit" },
 	{ { "rules", required_argument, NULL, OPT_RULES }, 0, "FILE",
 	  "also evaluate the rules of FILE on every traffic line (see RULES in halyze(1))" },
+	{ { "no-diagnosis", no_argument, NULL, OPT_NO_DIAG }, 0, NULL,
+	  "statistics only: no TLS verdicts, built-in rules, session tracing or series" },
 	{ { "list-rules", no_argument, NULL, OPT_LIST_RULES }, 0, NULL,
 	  "list the built-in rules with their severity and meaning, and exit" },
 	{ { "ticket-lifetime", required_argument, NULL, OPT_TICKET }, 0, "SECONDS",
@@ -201,6 +203,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_EXPLAIN: o->explain = 1; break;
 		case OPT_LIST_RULES: list_rules(); return HZ_EXIT_OK;
 		case OPT_RULES: o->rules = optarg; break;
+		case OPT_NO_DIAG: o->no_diagnosis = 1; break;
 		case OPT_TICKET:
 			if (parse_size(optarg, 1, 30u * 86400, &o->ticket_lifetime)) {
 				usage_error("--ticket-lifetime: '%s' is not a number of seconds from 1 to 2592000", optarg);

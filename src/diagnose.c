@@ -95,6 +95,15 @@ struct hz_diag {
 	struct hz_diag_opts o;
 	struct table by_sid, by_id;
 	int64_t first_ms, max_ms;
+	/* consecutive lines share their date up to the minute, and often the
+	 * certificate: parse each once */
+	char date_key[17];
+	int64_t date_base_ms;       /* the minute of date_key, in ms */
+	int date_valid;
+	char na_key[16];
+	size_t na_n;
+	int64_t na_ms;
+	int na_ok;
 };
 
 static int table_init(struct table *t, size_t cap)
@@ -209,15 +218,26 @@ static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
 	return 0;
 }
 
+/* Folds (p, n) into h eight bytes at a time; the length goes in too, so
+ * ("ab","c") and ("a","bc") differ. */
 static uint64_t mix(uint64_t h, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
 	}
-	h ^= 0xff;   /* a separator, so ("ab","c") != ("a","bc") */
-	h *= 1099511628211ull;
-	return h;
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	h = (h ^ n) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 31);
 }
 
 static uint64_t nonzero(uint64_t h)
@@ -365,6 +385,47 @@ static int trace(struct hz_diag *d, struct hz_summary *s, uint64_t sid_key, uint
 	return count(s->tls.untraced_reasons, hz_str_make(why, strlen(why)));
 }
 
+/* The date of the line in ms, reusing the last line's minute when it matches. */
+static int64_t line_ms(struct hz_diag *d, struct hz_str v)
+{
+	int64_t ms;
+
+	if (v.n == 24 && d->date_valid && memcmp(v.p, d->date_key, 17) == 0 && v.p[17] == ':' && v.p[20] == '.') {
+		const char *q = v.p + 18;
+		if (q[0] >= '0' && q[0] <= '6' && q[1] >= '0' && q[1] <= '9' && q[3] >= '0' && q[3] <= '9'
+		    && q[4] >= '0' && q[4] <= '9' && q[5] >= '0' && q[5] <= '9')
+			return d->date_base_ms + ((q[0] - '0') * 10 + (q[1] - '0')) * 1000
+			       + (q[3] - '0') * 100 + (q[4] - '0') * 10 + (q[5] - '0');
+	}
+	if (hz_field_date(v, &ms, NULL) != 0)
+		return INT64_MIN;
+	if (v.n == 24) {
+		/* dd/Mon/yyyy:HH:MM is the minute; remember its start */
+		memcpy(d->date_key, v.p, 17);
+		d->date_base_ms = ms - (ms % 60000 + 60000) % 60000;
+		d->date_valid = 1;
+	}
+	return ms;
+}
+
+/* ssl_c_notafter in ms, reusing the last certificate's when it repeats. */
+static int cert_end(struct hz_diag *d, struct hz_str v, int64_t *ms)
+{
+	if (v.n == d->na_n && v.n <= sizeof(d->na_key) && memcmp(v.p, d->na_key, v.n) == 0) {
+		*ms = d->na_ms;
+		return d->na_ok ? 0 : -1;
+	}
+	d->na_ok = hz_diag_cert_date(v, &d->na_ms) == 0;
+	if (v.n <= sizeof(d->na_key)) {
+		memcpy(d->na_key, v.p, v.n);
+		d->na_n = v.n;
+	} else {
+		d->na_n = (size_t)-1;
+	}
+	*ms = d->na_ms;
+	return d->na_ok ? 0 : -1;
+}
+
 int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
 		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line)
 {
@@ -375,8 +436,8 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 
 	if (!fe.p && proxy)
 		fe = hz_str_make(proxy, strlen(proxy));
-	if (b->date >= 0 && !m->empty[b->date] && hz_field_date(m->v[b->date], &ms, NULL) != 0)
-		ms = INT64_MIN;
+	if (b->date >= 0 && !m->empty[b->date])
+		ms = line_ms(d, m->v[b->date]);
 	if (ms != INT64_MIN) {
 		if (ms < d->first_ms)
 			d->first_ms = ms;
@@ -437,6 +498,8 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 
 		if (sid.p)
 			sid_key = nonzero(mix(1469598103934665603ull, sid.p, sid.n));
+		/* the identity key is needed only to remember a full handshake or to
+		 * trace a resumption that its session id did not trace */
 		if (identity) {
 			struct hz_str serial = val(m, b->serial), sni = val(m, b->sni);
 			uint64_t h = mix(1469598103934665603ull, client.p ? client.p : "", client.n);
@@ -486,7 +549,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	if (b->notafter >= 0 && ms != INT64_MIN) {
 		struct hz_str na = val(m, b->notafter);
 		int64_t end;
-		if (na.p && hz_diag_cert_date(na, &end) == 0 && end - ms < d->o.expiry_warn_ms)
+		if (na.p && cert_end(d, na, &end) == 0 && end - ms < d->o.expiry_warn_ms)
 			rc = hit(s, HZ_RULE_CERT_EXPIRING, ms, fe, subject, na, HZ_STR_NULL, path, line);
 	}
 	return rc;

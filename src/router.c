@@ -30,6 +30,7 @@ struct hz_router {
 	struct hz_match m;         /* scratch for one line */
 	struct hz_events *events;  /* NDJSON sink, or NULL */
 	struct hz_diag *diag;      /* session tracer */
+	int no_diag;               /* --no-diagnosis */
 	const struct hz_ruleset *ruleset;
 	size_t *user_index;        /* rule i of the ruleset -> summary user rule */
 	const char *path;          /* the line being routed */
@@ -300,7 +301,7 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 			return record_error(s, &r->r[i], &r->m, r->path, r->lineno);
 	}
 	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
-	if (!rc)
+	if (!rc && !r->no_diag)
 		rc = hz_diag_record(r->diag, s, &r->r[i].diag, &r->m, r->r[i].proxy, r->path, r->lineno);
 	if (!rc && r->r[i].rules) {
 		struct hit_ctx c = { r, s, &r->r[i], INT64_MIN, 0 };
@@ -356,6 +357,11 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			 best.msg[0] ? best.msg : "does not match");
 	*why = r->why;
 	return 0;
+}
+
+void hz_router_set_diagnosis(struct hz_router *r, int on)
+{
+	r->no_diag = !on;
 }
 
 void hz_router_set_events(struct hz_router *r, struct hz_events *ev)

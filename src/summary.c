@@ -198,11 +198,25 @@ int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, si
 	char key[8 + 256 + 1 + 64];
 	int64_t b = ms / s->bucket_ms - (ms % s->bucket_ms < 0);
 	uint64_t u = (uint64_t)b ^ 0x8000000000000000ull;   /* sorts like the signed value */
-	size_t sn = strlen(series), k = 0;
+	size_t sn, k = 0;
 	uint64_t *c;
+	struct hz_series_cache *sc;
+	uint64_t slot = ((uintptr_t)series >> 3) * 31 + fe_n;
 
 	if (fe_n > 256)
 		fe_n = 256;
+	/* frontends alternate line by line: let each (series, frontend) have a slot */
+	for (size_t i = 0; i < fe_n && i < 8; i++)
+		slot = slot * 131 + (unsigned char)frontend[i];
+	sc = &s->series_cache[slot % HZ_SERIES_CACHE];
+	/* the same series, bucket and frontend as a recent call: no key, no hash.
+	 * The counter pointer holds while the map gains no key. */
+	if (sc->name == series && sc->bucket == b && sc->fe_n == fe_n && sc->map_size == hz_countmap_size(s->series)
+	    && (fe_n == 0 || memcmp(sc->fe, frontend, fe_n) == 0)) {
+		*sc->counter += n;
+		return 0;
+	}
+	sn = strlen(series);
 	if (sn > 64)
 		sn = 64;
 	for (int i = 7; i >= 0; i--)
@@ -216,6 +230,14 @@ int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, si
 	if (!c)
 		return HZ_ENOMEM;
 	*c += n;
+	if (fe_n <= sizeof(sc->fe)) {
+		sc->name = series;
+		sc->bucket = b;
+		sc->fe_n = fe_n;
+		memcpy(sc->fe, frontend, fe_n);
+		sc->counter = c;
+		sc->map_size = hz_countmap_size(s->series);
+	}
 	return 0;
 }
 

@@ -51,6 +51,10 @@ struct hz_diag_opts {
 /* Replaces the diagnosis settings. Returns 0 or HZ_ENOMEM. */
 int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o);
 
+/* Turns the line-level diagnosis (TLS verdicts, built-in rules, tracing, the
+ * series) off or on (the default); the statistics stay. */
+void hz_router_set_diagnosis(struct hz_router *r, int on);
+
 struct hz_ruleset;
 /* Evaluates the user rules rs (not owned; must outlive the router) on every
  * traffic line. Each rule is registered in s under its name. A rule that

@@ -81,6 +81,18 @@ struct hz_tls_counts {
  * ("requests" or a rule name); values are counts. */
 #define HZ_SERIES_REQUESTS "requests"
 
+/* Remembers where a series counter is, for lines that repeat the same
+ * series, bucket and frontend (not state: never merged or emitted). */
+#define HZ_SERIES_CACHE 32
+struct hz_series_cache {
+	const char *name;          /* compared by pointer */
+	int64_t bucket;
+	char fe[64];
+	size_t fe_n;
+	uint64_t *counter;
+	size_t map_size;           /* the pointer holds while the map keeps this size */
+};
+
 struct hz_summary {
 	struct hz_file_summary *files;
 	size_t nfiles, files_cap;
@@ -108,6 +120,7 @@ struct hz_summary {
 	size_t nuser;
 	int64_t bucket_ms;                   /* series bucket width */
 	struct hz_countmap *series;
+	struct hz_series_cache series_cache[HZ_SERIES_CACHE];
 
 	int partial;           /* the scan was interrupted */
 };
