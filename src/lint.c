@@ -125,6 +125,31 @@ static void unsigned_flags(struct list *l, const struct hz_cfg_proxy *p, const c
 	}
 }
 
+/* The format with ssl_fc_is_resumed and ssl_c_used logged right after
+ * ssl_fc_has_crt, in the separator style around it (", " in a {a, b} block). */
+static char *add_resumption_fields(const char *fmt)
+{
+	const char *at = strstr(fmt, "%[ssl_fc_has_crt]");
+	const char *after, *sep = " ";
+	size_t n = strlen(fmt);
+	char *out;
+
+	if (!at)
+		return NULL;
+	after = at + strlen("%[ssl_fc_has_crt]");
+	if (after[0] == ',' && after[1] == ' ')
+		sep = ", ";
+	else if (after[0] == ',' || after[0] == '}')
+		sep = ",";
+	else if (after[0] == '/')
+		sep = "/";
+	out = malloc(n + 64);
+	if (!out)
+		return NULL;
+	snprintf(out, n + 64, "%.*s%s%%[ssl_fc_is_resumed]%s%%[ssl_c_used]%s", (int)(after - fmt), fmt, sep, sep, after);
+	return out;
+}
+
 static void check_log_format(struct list *l, const struct hz_cfg_proxy *p, const char *fmt, int line, const char *what)
 {
 	if (strstr(fmt, "req.hdr(") || strstr(fmt, "req.fhdr(") || strstr(fmt, "%[hdr("))
@@ -133,11 +158,23 @@ static void check_log_format(struct list *l, const struct hz_cfg_proxy *p, const
 		    "or copy it into a variable (`http-request set-var(txn.x) req.hdr(NAME)`, then %[var(txn.x)]).",
 		    "%s: request-header fetches may not be used at log time; HAProxy rejects the config", what);
 	unsigned_flags(l, p, fmt, line, what);
-	if (uses_fetch(fmt, "ssl_fc_has_crt") && !uses_fetch(fmt, "ssl_fc_is_resumed") && !uses_fetch(fmt, "ssl_c_used"))
+	if (uses_fetch(fmt, "ssl_fc_has_crt") && !uses_fetch(fmt, "ssl_fc_is_resumed") && !uses_fetch(fmt, "ssl_c_used")) {
+		char *fixed = add_resumption_fields(fmt);
+		char *fix = NULL;
+		if (fixed) {
+			size_t k = strlen(fixed) + strlen(what) + 128;
+			fix = malloc(k);
+			if (fix)
+				snprintf(fix, k, "Log %%[ssl_fc_is_resumed] and %%[ssl_c_used] next to %%[ssl_fc_has_crt]: "
+					 "%s \"%s\"", what, fixed);
+			free(fixed);
+		}
 		add(l, "has-crt-logged-alone", HZ_SEV_WARNING, line, p->name,
-		    "Add %[ssl_fc_is_resumed] and %[ssl_c_used] next to %[ssl_fc_has_crt].",
+		    fix ? fix : "Add %[ssl_fc_is_resumed] and %[ssl_c_used] next to %[ssl_fc_has_crt].",
 		    "%s logs ssl_fc_has_crt without ssl_fc_is_resumed or ssl_c_used: a 0 cannot be told "
 		    "apart between \"no certificate\" and \"resumed session\"", what);
+		free(fix);
+	}
 }
 
 int hz_lint(const struct hz_cfg *c, struct hz_lint_finding **out, size_t *n)

@@ -56,6 +56,9 @@ int main(void)
 	CHECK_EQ_INT(has(&r, "resumption-half-disabled", 0), 0);
 	CHECK(r.n > 0 && r.f[0].line == 5);                        /* in line order */
 	CHECK(r.n > 1 && strstr(r.f[1].fix, "X-Cert %[ssl_c_used]") != NULL);
+	/* the fix of the log format is the line to paste */
+	CHECK(r.n > 3 && strcmp(r.f[3].id, "has-crt-logged-alone") == 0
+	      && strstr(r.f[3].fix, "log-format \"%ci %[ssl_fc_has_crt] %[ssl_fc_is_resumed] %[ssl_c_used]\"") != NULL);
 	hz_lint_free(r.f, r.n);
 
 	/* resumption fully off: tickets off on the bind, cache size 0: quiet */
@@ -98,6 +101,13 @@ int main(void)
 	CHECK_EQ_INT(has(&r, "chain-der-on-resumption", 9), 1);
 	CHECK_EQ_INT(has(&r, "request-header-in-log-format", 10), 1);
 	CHECK_EQ_INT(has(&r, "unsigned-log-flag", 10), 2);   /* Q and E; +Q is fine */
+	hz_lint_free(r.f, r.n);
+
+	/* in a {a, b, c} block the fields join the list in its own style */
+	lint("frontend f\n  bind :443 ssl crt x.pem verify optional\n"
+	     "  log-format \"{%[ssl_c_verify], %[ssl_fc_has_crt], %{+Q}[ssl_c_i_dn(cn)]} %{+Q}r\"\n", &r);
+	CHECK(r.n >= 1 && strstr(r.f[r.n - 1].fix,
+		"{%[ssl_c_verify], %[ssl_fc_has_crt], %[ssl_fc_is_resumed], %[ssl_c_used], %{+Q}[ssl_c_i_dn(cn)]}") != NULL);
 	hz_lint_free(r.f, r.n);
 
 	/* inheritance: the verify bind is in the frontend, the log format in defaults */
