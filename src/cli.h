@@ -38,6 +38,7 @@ struct cli_opts {
 	size_t samples;
 	size_t top;
 	const char *output;
+	const char *partial;     /* --partial FILE */
 	const char **formats;    /* --format, repeatable */
 	size_t nformats;
 	const char **configs;    /* --config, repeatable */
@@ -55,6 +56,9 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 
 /* --format-explain: prints each format of the router; returns an exit code. */
 int cli_explain(const struct hz_router *r, FILE *out);
+
+/* `halyze merge ...` (argv[0] is "merge"); returns an exit code. */
+int cli_merge(int argc, char **argv);
 
 /* `halyze lint ...` (argv[0] is "lint"); returns an exit code. */
 int cli_lint(int argc, char **argv);

@@ -16,7 +16,7 @@
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
-	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL
 };
 
 struct opt_doc {
@@ -33,6 +33,8 @@ static const struct opt_doc table[] = {
 	  "print the summary as one JSON document (schema halyze.summary.v1)" },
 	{ { "output", required_argument, NULL, 'o' }, 'o', "FILE",
 	  "write the summary to FILE (replaced atomically) instead of stdout" },
+	{ { "partial", required_argument, NULL, OPT_PARTIAL }, 0, "FILE",
+	  "also write the mergeable summary to FILE, for `halyze merge`" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, 0, "FMT|NAME",
 	  "a log-format string or predefined name (httplog, tcplog, httpslog, ...); repeatable" },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
@@ -95,7 +97,8 @@ static void help(void)
 			 d->arg ? d->arg : "");
 		printf("  %-26s %s\n", left, d->help);
 	}
-	printf("\nOther commands:\n  halyze lint [--json] [--strict] HAPROXY.CFG...   check a configuration\n");
+	printf("\nOther commands:\n  halyze lint [--json] [--strict] HAPROXY.CFG...   check a configuration\n"
+	       "  halyze merge [--json] [-o FILE] SUMMARY.json...   merge --partial summaries\n");
 	printf("\nExit status: 0 success; 1 an input could not be read completely; 2 usage\n"
 	       "error; 3 unparsed lines under --strict; 4 output not written; 5 invalid\n"
 	       "format or config; 70 internal error; 130 interrupted (partial summary).\n"
@@ -204,6 +207,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_LIST_RULES: list_rules(); return HZ_EXIT_OK;
 		case OPT_RULES: o->rules = optarg; break;
 		case OPT_NO_DIAG: o->no_diagnosis = 1; break;
+		case OPT_PARTIAL: o->partial = optarg; break;
 		case OPT_TICKET:
 			if (parse_size(optarg, 1, 30u * 86400, &o->ticket_lifetime)) {
 				usage_error("--ticket-lifetime: '%s' is not a number of seconds from 1 to 2592000", optarg);

@@ -11,7 +11,7 @@
 #include "halyze/sanitize.h"
 #include "errfmt.h"
 
-static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set);
+static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set, int mergeable);
 
 /* A JSON string from log bytes: invalid UTF-8 becomes \xHH (documented). */
 static json_t *jstr(const char *p, size_t n)
@@ -197,7 +197,7 @@ static json_t *jtime(int64_t ms)
 	return json_string(b);
 }
 
-static json_t *findings(const struct hz_summary *s, const struct hz_series_set *set)
+static json_t *findings(const struct hz_summary *s, const struct hz_series_set *set, int all)
 {
 	struct hz_finding *f;
 	size_t n = hz_findings_rank(s, set, &f);
@@ -238,6 +238,8 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 			      "examples", ex, "correlation", corr, "explanation", d.explain, "advice", d.advice);
 		if (o && f[i].user)
 			json_object_set_new(o, "regex_limit_errors", json_integer((json_int_t)s->user[f[i].index].limit_errors));
+		if (o && all)
+			json_object_set_new(o, "all_groups", counts(h->groups));
 		if (!o || json_array_append_new(a, o)) {
 			json_decref(a);
 			a = NULL;
@@ -292,19 +294,20 @@ static json_t *series(const struct hz_series_set *set)
 	return o;
 }
 
-static json_t *build(const struct hz_summary *s)
+static json_t *build(const struct hz_summary *s, int mergeable)
 {
 	struct hz_series_set set;
 	int have_set = hz_series_build(s, 0, &set) == 0;
-	json_t *doc = build_doc(s, have_set ? &set : NULL);
+	json_t *doc = build_doc(s, have_set ? &set : NULL, mergeable);
 
 	if (have_set)
 		hz_series_release(&set);
 	return doc;
 }
 
-static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set)
+static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set *set, int mergeable)
 {
+	json_t *doc;
 	json_t *input = json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}",
 				  "files", files(s),
 				  "lines", (json_int_t)s->lines,
@@ -317,7 +320,7 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 				  "headers", headers(s));
 	if (!input)
 		return NULL;
-	return json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	doc = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "schema", HZ_SUMMARY_SCHEMA,
 			 "partial", s->partial,
 			 "input", input,
@@ -329,14 +332,19 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 			 "connection_error_frontends", counts(s->connerr_frontends),
 			 "messages", counts(s->message_kinds),
 			 "tls", tls_block(s),
-			 "findings", findings(s, set),
+			 "findings", findings(s, set, mergeable),
 			 "config_lint", lint(s),
 			 "series", series(set));
+	if (doc && mergeable) {
+		json_object_set_new(doc, "mergeable", json_true());
+		json_object_set_new(doc, "bucket_seconds", json_integer((json_int_t)(s->bucket_ms / 1000)));
+	}
+	return doc;
 }
 
-int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err)
+static int emit(const struct hz_summary *s, FILE *out, struct hz_err *err, int mergeable)
 {
-	json_t *doc = build(s);
+	json_t *doc = build(s, mergeable);
 	int rc;
 
 	if (!doc)
@@ -346,4 +354,14 @@ int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err)
 	if (rc || fputc('\n', out) == EOF)
 		return hz_err_set(err, HZ_EWRITE, "", "cannot write the JSON summary");
 	return 0;
+}
+
+int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err)
+{
+	return emit(s, out, err, 0);
+}
+
+int hz_emit_json_mergeable(const struct hz_summary *s, FILE *out, struct hz_err *err)
+{
+	return emit(s, out, err, 1);
 }

@@ -295,3 +295,14 @@ void hz_lint_free(struct hz_lint_finding *f, size_t n)
 	}
 	free(f);
 }
+
+const char *hz_lint_id(const char *name)
+{
+	static const char *const ids[] = { "config-warning", "unsigned-log-flag", "request-header-in-log-format",
+					   "has-crt-logged-alone", "resumption-half-disabled", "chain-der-on-resumption",
+					   "has-crt-without-verify", "has-crt-with-resumption" };
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (strcmp(ids[i], name) == 0)
+			return ids[i];
+	return NULL;
+}

@@ -142,6 +142,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "lint") == 0)
 		return cli_lint(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return cli_merge(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
 	if (rc >= 0)
 		goto done;
@@ -207,6 +209,17 @@ int main(int argc, char **argv)
 	if (wrc && !rc) {
 		cli_report(&err);
 		rc = HZ_EXIT_OUTPUT;
+	}
+	if (!rc && o.partial) {
+		struct cli_out pout;
+		if (!(rc = cli_out_open(&pout, o.partial))) {
+			wrc = hz_emit_json_mergeable(s, pout.f, &err);
+			rc = cli_out_close(&pout, wrc == 0);
+			if (wrc && !rc) {
+				cli_report(&err);
+				rc = HZ_EXIT_OUTPUT;
+			}
+		}
 	}
 	if (!rc) {
 		if (s->partial)

@@ -203,6 +203,12 @@ int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, si
 	struct hz_series_cache *sc;
 	uint64_t slot = ((uintptr_t)series >> 3) * 31 + fe_n;
 
+	if (fe_n == 0) {
+		/* a format that logs no frontend, outside a config: "-", so that
+		 * it cannot be confused with the sum over all frontends */
+		frontend = "-";
+		fe_n = 1;
+	}
 	if (fe_n > 256)
 		fe_n = 256;
 	/* frontends alternate line by line: let each (series, frontend) have a slot */

@@ -10,6 +10,11 @@
  * newline. Returns 0, HZ_ENOMEM or HZ_EWRITE. */
 int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err);
 
+/* The same document with everything hz_summary_load needs to merge it
+ * exactly: "mergeable": true, and every group of every finding (not only the
+ * top 10) in "all_groups". */
+int hz_emit_json_mergeable(const struct hz_summary *s, FILE *out, struct hz_err *err);
+
 struct hz_text_opts {
 	size_t top;         /* rows per table; 0 = 20 */
 	const char *version;/* shown in the title; may be NULL */

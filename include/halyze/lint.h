@@ -21,4 +21,7 @@ struct hz_lint_finding {
 int hz_lint(const struct hz_cfg *c, struct hz_lint_finding **out, size_t *n);
 void hz_lint_free(struct hz_lint_finding *f, size_t n);
 
+/* The static id string equal to name, or NULL when no check has that id. */
+const char *hz_lint_id(const char *name);
+
 #endif

@@ -165,6 +165,12 @@ struct hz_lint_finding;
  * Returns 0 or HZ_ENOMEM. */
 int hz_summary_add_lint(struct hz_summary *s, const struct hz_lint_finding *f, size_t n);
 
+/* Reads back a summary written with hz_emit_json_mergeable (halyze
+ * --partial), for hz_summary_merge. Returns 0, HZ_EOPEN, HZ_ESYNTAX (not
+ * JSON, or not a mergeable halyze.summary.v1: err says which key) or
+ * HZ_ENOMEM. */
+int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *err);
+
 /* Writes ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmm" (no zone). */
 void hz_format_ms(char *buf, size_t cap, int64_t ms);
 
