@@ -83,6 +83,7 @@ struct cli_out {
 	FILE *f;
 	const char *path;        /* NULL for stdout */
 	char *tmp;
+	int in_place;            /* not a regular file: written directly */
 };
 int cli_out_open(struct cli_out *o, const char *path);
 /* Closes and renames; returns 0 or HZ_EXIT_OUTPUT with the error reported. */

@@ -47,6 +47,21 @@ int cli_out_open(struct cli_out *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
+	{
+		/* a device, FIFO or socket (-o /dev/null, -o /dev/stderr) is written
+		 * in place: renaming a file over it would replace the device */
+		struct stat sb;
+		if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+			o->f = fopen(path, "w");
+			if (!o->f) {
+				cli_error("%s: cannot open: %s", path, strerror(errno));
+				return HZ_EXIT_OUTPUT;
+			}
+			o->path = NULL;
+			o->in_place = 1;
+			return 0;
+		}
+	}
 	o->path = path;
 	if (asprintf(&o->tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
 		o->tmp = NULL;
@@ -68,6 +83,16 @@ int cli_out_close(struct cli_out *o, int ok)
 
 	if (!o->f)
 		return 0;
+	if (o->in_place) {
+		if (fflush(o->f) == EOF || ferror(o->f))
+			rc = HZ_EXIT_OUTPUT;
+		if (fclose(o->f) != 0)
+			rc = HZ_EXIT_OUTPUT;
+		if (rc)
+			cli_error("output: write error: %s", strerror(errno));
+		o->f = NULL;
+		return rc;
+	}
 	if (o->f == stdout) {
 		if (fflush(stdout) == EOF || ferror(stdout)) {
 			cli_error("standard output: write error: %s", strerror(errno));

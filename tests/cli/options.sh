@@ -52,6 +52,12 @@ echo old > "$W/o.json"
 [ $st = 0 ] && [ "$("$jget" "$W/o.json" input lines)" = 55 ] && ok || bad "-o FILE"
 [ "$(ls "$W" | grep -c 'o.json.tmp')" = 0 ] && ok || bad "-o left a temporary file"
 
+# -o onto a device writes in place: /dev/null stays a character device
+"$hz" -o /dev/null --json "$sample"; st=$?
+[ $st = 0 ] && [ -c /dev/null ] && ok || bad "-o /dev/null: exit $st, /dev/null $(stat -c %F /dev/null)"
+"$hz" -o /dev/full --json "$sample" 2> "$W/err"; st=$?
+[ $st = 4 ] && [ -c /dev/full ] && ok || bad "-o /dev/full: exit $st"
+
 # --strict: unparsed lines -> 3; a clean input -> 0
 "$hz" --strict "$sample" > /dev/null 2>&1; st=$?
 [ $st = 3 ] && ok || bad "--strict with unparsed lines: exit $st"
