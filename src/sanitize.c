@@ -61,7 +61,9 @@ size_t hz_escape(char *dst, size_t cap, const char *src, size_t n, enum hz_escap
 		const char *piece;
 		size_t len = utf8_len(p + i, n - i, &cp), plen;
 
-		if (len == 0) {
+		if (len == 0 || cp == 0) {
+			/* invalid UTF-8, and NUL, which many JSON readers refuse even
+			 * as \u0000 */
 			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02X", p[i]);
 			piece = tmp;
 			len = 1;
@@ -111,7 +113,7 @@ size_t hz_json_escape(char *dst, size_t cap, const char *src, size_t n)
 		const char *piece = tmp;
 		size_t len = utf8_len(p + i, n - i, &cp), plen;
 
-		if (len == 0) {
+		if (len == 0 || cp == 0) {
 			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\\\x%02X", p[i]);
 			len = 1;
 		} else if (cp == '"' || cp == '\\') {

@@ -6,8 +6,8 @@
 
 enum hz_escape_mode {
 	/* For JSON strings: valid UTF-8 passes, each byte of an invalid
-	 * sequence becomes the four characters \xHH. Jansson then escapes
-	 * control characters itself. */
+	 * sequence, and NUL, becomes the four characters \xHH. Jansson then
+	 * escapes the other control characters itself. */
 	HZ_ESC_UTF8 = 0,
 	/* For terminals: as HZ_ESC_UTF8, and also every C0/C1 control
 	 * character, DEL and backslash-free bidirectional overrides become
