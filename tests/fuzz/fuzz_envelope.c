@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(env.facility >= -1 && env.facility <= 23);
 	FZ_CHECK(env.severity >= -1 && env.severity <= 7);
 	for (size_t i = 0; i < env.pid.n; i++)
-		FZ_CHECK(env.pid.p[i] >= '0' && env.pid.p[i] <= '9');
+		FZ_CHECK(env.kind == HZ_HDR_RFC5424 || (env.pid.p[i] >= '0' && env.pid.p[i] <= '9'));
 
 	if (env.timestamp.n > 0) {
 		const struct hz_time *t = &env.time;

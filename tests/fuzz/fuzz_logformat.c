@@ -53,8 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				int k;
 				memcpy(name, fi->expr.p, fi->expr.n);
 				name[fi->expr.n] = 0;
+				/* found, though maybe as another field's alias: `%[r]` answers
+				 * to "r" after a `%r` anywhere in the format */
 				k = hz_format_find(f, name);
-				FZ_CHECK(k >= 0 && (size_t)k <= i);
+				FZ_CHECK(k >= 0);
 			}
 		}
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
