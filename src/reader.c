@@ -352,6 +352,23 @@ static int deliver_overlong(struct hz_reader *r, struct hz_line *line, unsigned 
 	return 1;
 }
 
+/* Adds to the kept prefix of an overlong line from the next k bytes of it
+ * (at s, line offset skip_len), so that the prefix is the same however the
+ * line was split across reads. */
+static void keep_prefix(struct hz_reader *r, const char *s, size_t k)
+{
+	size_t from, take;
+
+	if (r->ovl_n >= OVERLONG_KEEP || r->skip_len + k <= r->ovl_n)
+		return;
+	from = r->ovl_n - (size_t)r->skip_len;
+	take = k - from;
+	if (take > OVERLONG_KEEP - r->ovl_n)
+		take = OVERLONG_KEEP - r->ovl_n;
+	memcpy(r->ovl + r->ovl_n, s + from, take);
+	r->ovl_n += take;
+}
+
 int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err)
 {
 	for (;;) {
@@ -362,10 +379,12 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 		if (r->skipping) {
 			nl = avail ? memchr(s, '\n', avail) : NULL;
 			if (nl) {
+				keep_prefix(r, s, (size_t)(nl - s));
 				r->skip_len += (size_t)(nl - s);
 				r->start += (size_t)(nl - s) + 1;
 				return deliver_overlong(r, line, 0);
 			}
+			keep_prefix(r, s, avail);
 			r->skip_len += avail;
 			r->start = r->end;
 			if (r->eof) {
@@ -388,9 +407,11 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 				}
 				return deliver(r, line, s, len, 0);
 			}
-			if (avail > r->max_line) {
-				r->ovl_n = avail < OVERLONG_KEEP ? avail : OVERLONG_KEEP;
-				memcpy(r->ovl, s, r->ovl_n);
+			/* Longer than a line may be, whatever follows; a CR that may
+			 * turn out to be the line's CRLF waits for the next byte, as
+			 * it would had the LF come in the same read. */
+			if (avail > r->max_line + 1 || (avail == r->max_line + 1 && s[avail - 1] != '\r')) {
+				r->ovl_n = 0;
 				r->skipping = 1;
 				r->skip_len = 0;
 				continue;

@@ -307,6 +307,62 @@ static void test_pipe(void)
 	free(z);
 }
 
+/* A line must come out the same however the reads split it: here a gzip
+ * member boundary falls inside it (found by tests/fuzz/fuzz_reader.c). */
+static void test_split_reads(void)
+{
+	char a[150], b[160];
+	size_t n1, n2;
+	unsigned char *z1, *z2, *both;
+	struct hz_reader_opts o = { 100 };
+	struct hz_reader *r;
+	struct hz_line l;
+	struct hz_err err;
+
+	/* an overlong line keeps the same prefix (all 300 bytes, under the
+	 * 1 KiB kept), not just what the first member held */
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	b[sizeof(b) - 1] = '\n';
+	z1 = gz(a, 150, &n1);
+	z2 = gz(b, 160, &n2);
+	both = malloc(n1 + n2);
+	memcpy(both, z1, n1);
+	memcpy(both + n1, z2, n2);
+	CHECK_EQ_INT(hz_reader_open(&r, write_file("split-overlong.gz", both, n1 + n2), &o, &err), 0);
+	CHECK_EQ_INT(hz_reader_next(r, &l, &err), 1);
+	CHECK_EQ_INT(l.flags, HZ_LINE_OVERLONG);
+	CHECK_EQ_INT(l.full_len, 309);
+	CHECK_EQ_INT(l.n, 309);
+	CHECK(l.n == 309 && memcmp(l.p, a, 150) == 0 && memcmp(l.p + 150, b, 159) == 0);
+	CHECK_EQ_INT(hz_reader_next(r, &l, &err), 0);
+	hz_reader_free(r);
+	free(z1);
+	free(z2);
+	free(both);
+
+	/* max_line bytes and a CR, the LF in the next member: a CRLF line of
+	 * max_line bytes, as when the LF comes in the same read */
+	memset(a, 'c', 100);
+	a[100] = '\r';
+	z1 = gz(a, 101, &n1);
+	z2 = gz("\nnext\n", 6, &n2);
+	both = malloc(n1 + n2);
+	memcpy(both, z1, n1);
+	memcpy(both + n1, z2, n2);
+	CHECK_EQ_INT(hz_reader_open(&r, write_file("split-crlf.gz", both, n1 + n2), &o, &err), 0);
+	CHECK_EQ_INT(hz_reader_next(r, &l, &err), 1);
+	CHECK_EQ_INT(l.flags, HZ_LINE_CRLF);
+	CHECK_EQ_INT(l.n, 100);
+	CHECK_EQ_INT(hz_reader_next(r, &l, &err), 1);
+	CHECK(l.n == 4 && memcmp(l.p, "next", 4) == 0);
+	CHECK_EQ_INT(hz_reader_next(r, &l, &err), 0);
+	hz_reader_free(r);
+	free(z1);
+	free(z2);
+	free(both);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -318,6 +374,7 @@ int main(void)
 	test_truncation();
 	test_open_errors();
 	test_pipe();
+	test_split_reads();
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

@@ -41,7 +41,7 @@ struct hz_envelope {
 	struct hz_str timestamp;
 	struct hz_str host;   /* empty when absent or NILVALUE */
 	struct hz_str tag;    /* syslog tag / RFC 5424 APP-NAME, without [pid] and ':' */
-	struct hz_str pid;    /* digits, empty when absent */
+	struct hz_str pid;    /* digits, empty when absent; RFC 5424: the PROCID as written (any printable ASCII) */
 	struct hz_str msgid;  /* RFC 5424 only */
 	struct hz_str sd;     /* RFC 5424 structured data, empty for NILVALUE */
 	struct hz_str msg;    /* the HAProxy message that follows the header */
