@@ -438,7 +438,16 @@ size_t hz_field_capture_count(struct hz_str v)
 
 int hz_field_capture(struct hz_str v, size_t idx, struct hz_str *out)
 {
-	const char *p = v.p, *e = v.p + v.n;
+	const char *p, *e;
+
+	if (v.n == 0) {   /* no pointer arithmetic on a NULL view */
+		if (idx > 0)
+			return -1;
+		*out = hz_str_make(v.p, 0);
+		return 0;
+	}
+	p = v.p;
+	e = v.p + v.n;
 
 	while (idx > 0) {
 		const char *bar = v.n ? memchr(p, '|', (size_t)(e - p)) : NULL;

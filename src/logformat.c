@@ -674,6 +674,8 @@ int hz_format_find(const struct hz_format *f, const char *name)
 			return (int)i;
 	}
 	n = strlen(name);
+	if (n == 0)   /* an unnamed field has a NULL name view: no memcmp on it */
+		return -1;
 	for (i = 0; i < f->nfields; i++) {
 		const struct hz_field_info *fi = &f->fields[i];
 		if (fi->name.n == n && memcmp(fi->name.p, name, n) == 0)
