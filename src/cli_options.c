@@ -120,6 +120,11 @@ static void version(void)
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
 	printf("halyze %s\nPCRE2 %s\nJansson %s\nzlib %s\n", HZ_VERSION, pcre, jansson_version_str(),
 	       zlibVersion());
+#ifdef HZ_HAVE_ISAL
+	printf("inflate: ISA-L%s%s\n", HZ_ISAL_VERSION[0] ? " " : "", HZ_ISAL_VERSION);
+#else
+	printf("inflate: zlib %s\n", zlibVersion());
+#endif
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -3,13 +3,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef HZ_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#else
 #include <zlib.h>
+#endif
 
 #include "errfmt.h"
 
@@ -18,6 +23,27 @@
 #define CHUNK (256u * 1024u)
 /* What an overlong line keeps for samples. */
 #define OVERLONG_KEEP 1024u
+
+/* The inflater: one gzip member at a time, over the reader's input buffer.
+ * Two implementations follow (zlib, or ISA-L when HZ_HAVE_ISAL); the member
+ * boundaries, padding, garbage and truncation are decided by the reader, the
+ * same way for both. */
+enum inf_status {
+	INF_OK,     /* progress, or all input taken: give more input */
+	INF_END,    /* the member ended and its trailer (CRC-32, ISIZE) checked */
+	INF_BAD,    /* corrupt data; *why says what */
+};
+
+struct inflater;
+static struct inflater *inf_new(void);
+static void inf_reset(struct inflater *z);     /* before each member */
+/* Inflates from *in (n_in bytes) into out (room bytes); advances *in and
+ * *n_in past what was consumed, sets *made. On INF_BAD, *why is a static
+ * string and *held the input bytes taken but not yet decoded. */
+static enum inf_status inf_run(struct inflater *z, unsigned char **in, size_t *n_in,
+			       unsigned char *out, size_t room, size_t *made,
+			       const char **why, size_t *held);
+static void inf_free(struct inflater *z);
 
 struct hz_reader {
 	int fd;
@@ -42,9 +68,10 @@ struct hz_reader {
 	int reported;
 
 	int gz;             /* gzip mode */
-	z_stream zs;
-	int zs_live;
-	unsigned char *zin;
+	struct inflater *inf;
+	unsigned char *zin; /* compressed input; [in, in + n_in) not yet inflated */
+	unsigned char *in;
+	size_t n_in;
 	int raw_eof;
 	uint64_t member;    /* gzip members started */
 
@@ -86,10 +113,10 @@ static void gz_read_raw(struct hz_reader *r)
 
 	if (r->raw_eof)
 		return;
-	if (r->zs.avail_in > 0 && r->zs.next_in != r->zin)
-		memmove(r->zin, r->zs.next_in, r->zs.avail_in);
-	r->zs.next_in = r->zin;
-	got = read_full(r->fd, r->zin + r->zs.avail_in, CHUNK - r->zs.avail_in);
+	if (r->n_in > 0 && r->in != r->zin)
+		memmove(r->zin, r->in, r->n_in);
+	r->in = r->zin;
+	got = read_full(r->fd, r->zin + r->n_in, CHUNK - r->n_in);
 	if (got < 0) {
 		set_pending(r, HZ_EREAD, "%s", strerror(errno));
 		r->raw_eof = 1;
@@ -97,7 +124,7 @@ static void gz_read_raw(struct hz_reader *r)
 	}
 	if (got == 0)
 		r->raw_eof = 1;
-	r->zs.avail_in += (uInt)got;
+	r->n_in += (size_t)got;
 	r->st.bytes_in += (uint64_t)got;
 }
 
@@ -113,22 +140,24 @@ static int all_zero(const unsigned char *p, size_t n)
 static void gz_next_member(struct hz_reader *r)
 {
 	for (;;) {
-		if (r->zs.avail_in < 2 && !r->raw_eof) {
+		if (r->n_in < 2 && !r->raw_eof) {
 			gz_read_raw(r);
+			if (r->pending)
+				return;
 			continue;
 		}
-		if (r->zs.avail_in == 0) {
+		if (r->n_in == 0) {
 			r->eof = 1;
 			return;
 		}
-		if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f && r->zs.next_in[1] == 0x8b) {
-			inflateReset(&r->zs);
+		if (r->n_in >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+			inf_reset(r->inf);
 			r->member++;
 			return;
 		}
 		/* gzip(1) accepts zero padding after the last member; so do we. */
-		if (all_zero(r->zs.next_in, r->zs.avail_in)) {
-			r->zs.avail_in = 0;
+		if (all_zero(r->in, r->n_in)) {
+			r->n_in = 0;
 			if (r->raw_eof) {
 				r->eof = 1;
 				return;
@@ -147,26 +176,36 @@ static void gz_next_member(struct hz_reader *r)
 static size_t gz_fill(struct hz_reader *r)
 {
 	size_t room = r->cap - r->end, made = 0;
+	int starved = 0; /* the inflater took nothing from the input it had */
 
 	while (made == 0 && !r->eof) {
-		int zr;
+		enum inf_status zs;
+		const char *why = NULL;
+		size_t held = 0, before;
 
-		if (r->zs.avail_in == 0) {
+		if (r->n_in == 0 || starved) {
+			before = r->n_in;
+			if (before == CHUNK) {
+				set_pending(r, HZ_EGZIP_CORRUPT,
+					    "gzip data corrupt at compressed byte %llu: inflater stalled",
+					    (unsigned long long)(r->st.bytes_in - r->n_in));
+				break;
+			}
 			gz_read_raw(r);
 			if (r->pending)
 				break;
-			if (r->zs.avail_in == 0 && r->raw_eof) {
+			if (r->n_in == before && r->raw_eof) {
 				set_pending(r, HZ_EGZIP_TRUNCATED,
 					    "gzip stream truncated at compressed byte %llu",
 					    (unsigned long long)r->st.bytes_in);
 				break;
 			}
+			starved = 0;
 		}
-		r->zs.next_out = (unsigned char *)r->buf + r->end;
-		r->zs.avail_out = (uInt)room;
-		zr = inflate(&r->zs, Z_NO_FLUSH);
-		made = room - r->zs.avail_out;
-		if (zr == Z_STREAM_END) {
+		before = r->n_in;
+		zs = inf_run(r->inf, &r->in, &r->n_in, (unsigned char *)r->buf + r->end, room,
+			     &made, &why, &held);
+		if (zs == INF_END) {
 			r->end += made;
 			room -= made;
 			gz_next_member(r);
@@ -174,12 +213,14 @@ static size_t gz_fill(struct hz_reader *r)
 				return made;
 			continue;
 		}
-		if (zr == Z_OK || (zr == Z_BUF_ERROR && r->zs.avail_in == 0)) {
+		if (zs == INF_OK) {
+			starved = made == 0 && r->n_in == before;
 			continue;
 		}
+		if (held > r->st.bytes_in - r->n_in)
+			held = 0;
 		set_pending(r, HZ_EGZIP_CORRUPT, "gzip data corrupt at compressed byte %llu: %s",
-			    (unsigned long long)(r->st.bytes_in - r->zs.avail_in),
-			    r->zs.msg ? r->zs.msg : "invalid data");
+			    (unsigned long long)(r->st.bytes_in - r->n_in - held), why);
 		break;
 	}
 	r->end += made;
@@ -235,13 +276,12 @@ static int sniff(struct hz_reader *r, struct hz_err *err)
 		r->zin = malloc(CHUNK);
 		if (!r->zin)
 			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot allocate the inflate buffer");
-		memset(&r->zs, 0, sizeof(r->zs));
-		if (inflateInit2(&r->zs, 15 + 16) != Z_OK)
-			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot initialise zlib");
-		r->zs_live = 1;
+		r->inf = inf_new();
+		if (!r->inf)
+			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot initialise the inflater");
 		memcpy(r->zin, r->buf, r->end);
-		r->zs.next_in = r->zin;
-		r->zs.avail_in = (uInt)r->end;
+		r->in = r->zin;
+		r->n_in = r->end;
 		r->end = 0;
 		r->gz = 1;
 		r->member = 1;
@@ -449,8 +489,7 @@ void hz_reader_free(struct hz_reader *r)
 {
 	if (!r)
 		return;
-	if (r->zs_live)
-		inflateEnd(&r->zs);
+	inf_free(r->inf);
 	if (r->own_fd)
 		close(r->fd);
 	free(r->zin);
@@ -459,3 +498,178 @@ void hz_reader_free(struct hz_reader *r)
 	free(r->name);
 	free(r);
 }
+
+#ifndef HZ_HAVE_ISAL
+/* zlib: inflate() with gzip framing (windowBits 15 + 16). */
+struct inflater {
+	z_stream zs;
+};
+
+static struct inflater *inf_new(void)
+{
+	struct inflater *z = calloc(1, sizeof(*z));
+
+	if (z && inflateInit2(&z->zs, 15 + 16) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+static void inf_reset(struct inflater *z)
+{
+	inflateReset(&z->zs);
+}
+
+static enum inf_status inf_run(struct inflater *z, unsigned char **in, size_t *n_in,
+			       unsigned char *out, size_t room, size_t *made,
+			       const char **why, size_t *held)
+{
+	int zr;
+
+	if (room > UINT_MAX)
+		room = UINT_MAX;
+	z->zs.next_in = *in;
+	z->zs.avail_in = (uInt)*n_in; /* at most CHUNK */
+	z->zs.next_out = out;
+	z->zs.avail_out = (uInt)room;
+	zr = inflate(&z->zs, Z_NO_FLUSH);
+	*made = room - z->zs.avail_out;
+	*in = z->zs.next_in;
+	*n_in = z->zs.avail_in;
+	if (zr == Z_STREAM_END)
+		return INF_END;
+	if (zr == Z_OK || (zr == Z_BUF_ERROR && z->zs.avail_in == 0))
+		return INF_OK;
+	*why = z->zs.msg ? z->zs.msg : "invalid data";
+	*held = 0;
+	return INF_BAD;
+}
+
+static void inf_free(struct inflater *z)
+{
+	if (!z)
+		return;
+	inflateEnd(&z->zs);
+	free(z);
+}
+
+#else
+/* ISA-L: isal_inflate() with crc_flag ISAL_GZIP parses the header and checks
+ * the trailer (CRC-32 and ISIZE); it stops at the end of a member, like
+ * zlib, and gives back the input bytes it buffered past the trailer. */
+struct inflater {
+	struct inflate_state st;
+	int head_ok;        /* the member's CM and FLG bytes were checked */
+};
+
+static struct inflater *inf_new(void)
+{
+	struct inflater *z = malloc(sizeof(*z));
+
+	if (!z)
+		return NULL;
+	isal_inflate_init(&z->st);
+	z->st.crc_flag = ISAL_GZIP;
+	z->head_ok = 0;
+	return z;
+}
+
+static void inf_reset(struct inflater *z)
+{
+	isal_inflate_reset(&z->st);
+	z->st.crc_flag = ISAL_GZIP;
+	z->head_ok = 0;
+}
+
+/* ISA-L ignores the reserved FLG bits, which zlib (and gzip(1)) reject, and
+ * names a wrong CM only after the whole header: check both first, as zlib
+ * does, so that the two builds agree. The member starts at *in. Returns 1 when
+ * fine, 0 when fewer than 4 bytes are there yet (nothing taken), -1 on a bad
+ * header (its 4 bytes taken, *why set). */
+static int isal_check_head(struct inflater *z, unsigned char **in, size_t *n_in, const char **why)
+{
+	const unsigned char *h = *in;
+
+	if (z->head_ok)
+		return 1;
+	if (*n_in < 4)
+		return 0;
+	if (h[2] != 8 || (h[3] & 0xe0)) {
+		*why = h[2] != 8 ? "unknown compression method" : "unknown header flags set";
+		*in += 4;
+		*n_in -= 4;
+		return -1;
+	}
+	z->head_ok = 1;
+	return 1;
+}
+
+static const char *isal_why(int rc)
+{
+	switch (rc) {
+	case ISAL_INVALID_BLOCK: return "invalid block";
+	case ISAL_INVALID_SYMBOL: return "invalid code";
+	case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+	case ISAL_INVALID_WRAPPER: return "incorrect header check";
+	case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+	case ISAL_INCORRECT_CHECKSUM: return "incorrect data or length check";
+	default: return "invalid data";
+	}
+}
+
+static enum inf_status inf_run(struct inflater *z, unsigned char **in, size_t *n_in,
+			       unsigned char *out, size_t room, size_t *made,
+			       const char **why, size_t *held)
+{
+	size_t taken;
+	int rc;
+
+	*made = 0;
+	*held = 0;
+	switch (isal_check_head(z, in, n_in, why)) {
+	case 0: return INF_OK;
+	case -1: return INF_BAD;
+	}
+	if (room > UINT32_MAX)
+		room = UINT32_MAX;
+	z->st.next_in = *in;
+	z->st.avail_in = (uint32_t)*n_in; /* at most CHUNK */
+	z->st.next_out = out;
+	z->st.avail_out = (uint32_t)room;
+	rc = isal_inflate(&z->st);
+	*made = room - z->st.avail_out;
+	taken = (size_t)(z->st.next_in - *in);
+	*in = z->st.next_in;
+	*n_in = z->st.avail_in;
+	/* ISAL_END_INPUT and the other positive codes only mean "more input" */
+	if (rc >= 0)
+		return z->st.block_state == ISAL_BLOCK_FINISH ? INF_END : INF_OK;
+	*why = isal_why(rc);
+	/* bits read ahead of the decoder, so the offset names the damage */
+	*held = (size_t)(z->st.read_in_length / 8);
+	if (rc == ISAL_INCORRECT_CHECKSUM && z->st.block_state != ISAL_BLOCK_FINISH) {
+		*why = "header crc mismatch";
+	} else if (rc == ISAL_INCORRECT_CHECKSUM && taken >= 8) {
+		/* The trailer is the last 8 bytes taken. Say which half is wrong,
+		 * at the offset zlib gives: after the CRC-32, or after ISIZE. */
+		const unsigned char *t = z->st.next_in - 8;
+		uint32_t crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+			       (uint32_t)t[3] << 24;
+
+		*held = 0;
+		if (crc != z->st.crc) {
+			*why = "incorrect data check";
+			*held = 4;
+		} else {
+			*why = "incorrect length check";
+		}
+	}
+	return INF_BAD;
+}
+
+static void inf_free(struct inflater *z)
+{
+	free(z);
+}
+#endif

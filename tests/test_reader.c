@@ -269,6 +269,249 @@ static void test_truncation(void)
 	free(z);
 }
 
+/* A few MB of generated lines in several gzip members (levels 0, 1, 6 and 9,
+ * one member with a name, extra field, comment and header CRC), then damaged
+ * copies. The expected line counts and content hashes come from the generated
+ * text, never from the reader; every case must hold for either inflater. */
+#define BIG_MEMBERS 5
+
+struct big {
+	char *text;
+	size_t n;
+	uint64_t lines, hash;         /* the generator's own tally */
+	size_t split[BIG_MEMBERS + 1]; /* text offsets where members start */
+	unsigned char *z;
+	size_t zn;
+	size_t zend[BIG_MEMBERS];      /* compressed offset where each member ends */
+};
+
+struct tally {
+	int rc;
+	uint64_t lines, cut, hash, hash_at;
+	char cut_text[128];
+	size_t cut_n;
+	struct hz_err err;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ull;
+	return h;
+}
+
+#define FNV0 14695981039346656037ull
+
+/* Lines delivered complete (not CUT) are hashed with their '\n'; hash_at is
+ * the hash after `at` lines. */
+static void tally_path(const char *path, uint64_t at, struct tally *t)
+{
+	struct hz_reader *r;
+	struct hz_line l;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->hash = FNV0;
+	if ((rc = hz_reader_open(&r, path, NULL, &t->err)) != 0) {
+		t->rc = rc;
+		return;
+	}
+	while ((rc = hz_reader_next(r, &l, &t->err)) == 1) {
+		if (l.flags & HZ_LINE_CUT) {
+			t->cut++;
+			t->cut_n = l.n < sizeof(t->cut_text) ? l.n : sizeof(t->cut_text);
+			memcpy(t->cut_text, l.p, t->cut_n);
+		} else {
+			t->hash = fnv(fnv(t->hash, l.p, l.n), "\n", 1);
+		}
+		if (++t->lines == at)
+			t->hash_at = t->hash;
+	}
+	t->rc = rc;
+	hz_reader_free(r);
+}
+
+static uint64_t nl_before(const struct big *b, size_t off, uint64_t *hash, size_t *last)
+{
+	uint64_t n = 0;
+	size_t s = 0;
+
+	*hash = FNV0;
+	for (size_t i = 0; i < off; i++)
+		if (b->text[i] == '\n') {
+			n++;
+			s = i + 1;
+		}
+	*hash = fnv(*hash, b->text, s);
+	*last = s;
+	return n;
+}
+
+static unsigned char *gz_member(const char *p, size_t n, int level, int named, size_t *outn)
+{
+	z_stream zs;
+	gz_header h;
+	size_t cap = compressBound((uLong)n) + 512;
+	unsigned char *out = malloc(cap);
+	static unsigned char extra[] = "XYab";
+
+	memset(&zs, 0, sizeof(zs));
+	deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+	if (named) {
+		memset(&h, 0, sizeof(h));
+		h.name = (Bytef *)(uintptr_t)"access.log";
+		h.comment = (Bytef *)(uintptr_t)"rotated";
+		h.extra = extra;
+		h.extra_len = 4;
+		h.hcrc = 1;
+		h.os = 3;
+		deflateSetHeader(&zs, &h);
+	}
+	zs.next_in = (unsigned char *)(uintptr_t)p;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	deflate(&zs, Z_FINISH);
+	*outn = cap - zs.avail_out;
+	deflateEnd(&zs);
+	return out;
+}
+
+static void big_make(struct big *b)
+{
+	static const char *verbs[] = { "GET", "POST", "HEAD", "PUT" };
+	uint64_t x = 88172645463325252ull;
+	size_t cap = 5u * 1024 * 1024;
+	static const int levels[BIG_MEMBERS] = { 6, 1, 0, 9, 6 };
+
+	memset(b, 0, sizeof(*b));
+	b->text = malloc(cap);
+	b->hash = FNV0;
+	while (b->n + 200 < cap - 200) {
+		char *s = b->text + b->n;
+		int k;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		k = sprintf(s, "Nov 27 04:%02u:%02u lb1 haproxy[%u]: 10.%u.%u.%u:%u %s /p/%llx?q=%.*s HTTP/1.1 %u\n",
+			    (unsigned)(x % 60), (unsigned)(x >> 8) % 60, (unsigned)(x >> 16) % 32768,
+			    (unsigned)(x >> 20) % 256, (unsigned)(x >> 28) % 256, (unsigned)(x >> 36) % 256,
+			    (unsigned)(x >> 44) % 65536, verbs[x >> 62],
+			    (unsigned long long)(x % 100003), (int)(x >> 40) % 60,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 200u + (unsigned)(x % 4) * 100);
+		b->hash = fnv(b->hash, s, (size_t)k);
+		b->lines++;
+		b->n += (size_t)k;
+	}
+	/* member boundaries fall inside lines */
+	for (int m = 0; m <= BIG_MEMBERS; m++)
+		b->split[m] = m == BIG_MEMBERS ? b->n : b->n / BIG_MEMBERS * (size_t)m + (m ? 37u * (size_t)m : 0);
+	b->z = malloc(b->n + 4096);
+	for (int m = 0; m < BIG_MEMBERS; m++) {
+		size_t zn;
+		unsigned char *z = gz_member(b->text + b->split[m], b->split[m + 1] - b->split[m],
+					     levels[m], m == 3, &zn);
+		memcpy(b->z + b->zn, z, zn);
+		b->zn += zn;
+		b->zend[m] = b->zn;
+		free(z);
+	}
+}
+
+static void test_big_gzip(void)
+{
+	struct big b;
+	struct tally t;
+	unsigned char *d;
+	uint64_t want, wh;
+	size_t last;
+
+	big_make(&b);
+	CHECK(b.n > 4u * 1024 * 1024);
+	d = malloc(b.zn + 64);
+
+	/* whole, then with zero padding */
+	tally_path(write_file("big.gz", b.z, b.zn), 0, &t);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.lines, b.lines);
+	CHECK(t.hash == b.hash);
+	memcpy(d, b.z, b.zn);
+	memset(d + b.zn, 0, 64);
+	tally_path(write_file("bigpad.gz", d, b.zn + 64), 0, &t);
+	CHECK_EQ_INT(t.rc, 0);
+	CHECK_EQ_INT(t.lines, b.lines);
+	CHECK(t.hash == b.hash);
+
+	/* garbage after the last member: every line, then the error */
+	memcpy(d + b.zn, "\x1f junk", 6);
+	tally_path(write_file("bigjunk.gz", d, b.zn + 6), 0, &t);
+	CHECK_EQ_INT(t.rc, HZ_EGZIP_TRAILING);
+	CHECK_EQ_INT(t.lines, b.lines);
+	CHECK(t.hash == b.hash);
+	CHECK_EQ_INT(t.err.line, b.lines + 1);
+
+	/* cut 5 bytes into member 3's header: members 1-2 whole, the line that
+	 * spans the boundary delivered as CUT */
+	want = nl_before(&b, b.split[2], &wh, &last);
+	tally_path(write_file("bigcut.gz", b.z, b.zend[1] + 5), 0, &t);
+	CHECK_EQ_INT(t.rc, HZ_EGZIP_TRUNCATED);
+	CHECK_EQ_INT(t.lines, want + 1);
+	CHECK_EQ_INT(t.cut, 1);
+	CHECK(t.hash == wh);
+	CHECK_EQ_INT(t.cut_n, b.split[2] - last);
+	CHECK(memcmp(t.cut_text, b.text + last, t.cut_n) == 0);
+	CHECK_EQ_INT(t.err.line, want + 1);
+
+	/* cut inside member 4's deflate data: at least members 1-3, a prefix */
+	want = nl_before(&b, b.split[3], &wh, &last);
+	tally_path(write_file("bigcut2.gz", b.z, (b.zend[2] + b.zend[3]) / 2), want, &t);
+	CHECK_EQ_INT(t.rc, HZ_EGZIP_TRUNCATED);
+	CHECK(t.lines > want && t.lines < b.lines);
+	CHECK(t.hash_at == wh);
+	CHECK_EQ_INT(t.err.line, t.lines + (t.cut ? 0 : 1));
+
+	/* a bad CRC-32 in member 2's trailer: its text is delivered, then CORRUPT */
+	want = nl_before(&b, b.split[2], &wh, &last);
+	memcpy(d, b.z, b.zn);
+	d[b.zend[1] - 8] ^= 0x01;
+	tally_path(write_file("bigcrc.gz", d, b.zn), 0, &t);
+	CHECK_EQ_INT(t.rc, HZ_EGZIP_CORRUPT);
+	CHECK_EQ_INT(t.lines, want + 1);
+	CHECK_EQ_INT(t.cut, 1);
+	CHECK(t.hash == wh);
+	CHECK(strstr(t.err.msg, "gzip data corrupt at compressed byte") != NULL);
+
+	/* a bad ISIZE in member 4 (the named one) */
+	want = nl_before(&b, b.split[4], &wh, &last);
+	memcpy(d, b.z, b.zn);
+	d[b.zend[3] - 2] ^= 0x40;
+	tally_path(write_file("bigsize.gz", d, b.zn), 0, &t);
+	CHECK_EQ_INT(t.rc, HZ_EGZIP_CORRUPT);
+	CHECK_EQ_INT(t.lines, want + 1);
+	CHECK(t.hash == wh);
+
+	/* damage inside member 5's deflate data (a level-6 member): members 1-4
+	 * are intact; whatever follows ends in an error */
+	want = nl_before(&b, b.split[4], &wh, &last);
+	for (int k = 0; k < 4; k++) {
+		size_t at = b.zend[3] + 200 + (b.zend[4] - b.zend[3]) / 5 * (size_t)k;
+		memcpy(d, b.z, b.zn);
+		d[at] ^= 0x5a;
+		d[at + 1] ^= 0xa5;
+		tally_path(write_file("bigbad.gz", d, b.zn), want, &t);
+		CHECK(t.rc == HZ_EGZIP_CORRUPT || t.rc == HZ_EGZIP_TRUNCATED);
+		CHECK(t.lines >= want);
+		if (getenv("HZ_TEST_VERBOSE"))
+			fprintf(stderr, "damage at %zu: status %d, %llu lines, line %llu: %s\n", at, t.rc,
+				(unsigned long long)t.lines, (unsigned long long)t.err.line, t.err.msg);
+		CHECK(t.hash_at == wh);
+	}
+	free(d);
+	free(b.z);
+	free(b.text);
+}
+
 static void test_open_errors(void)
 {
 	struct result res;
@@ -372,6 +615,7 @@ int main(void)
 	test_many_refills();
 	test_gzip();
 	test_truncation();
+	test_big_gzip();
 	test_open_errors();
 	test_pipe();
 	test_split_reads();
