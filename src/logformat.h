@@ -86,6 +86,8 @@ struct hz_format {
 	size_t bufn;
 	struct hz_lf_op *ops;         /* the straight-line plan, ending with a stop op */
 	size_t nops;
+	uint16_t *lazy;               /* ops whose other candidates are looked for on failure only */
+	size_t nlazy;                 /* (lazy is in the same allocation as ops) */
 };
 
 /* Upper bound on nodes: glue and fields alternate. */
@@ -94,6 +96,11 @@ struct hz_format {
 /* Builds f->ops from f->nodes (again, after the nodes changed). Returns 0 or
  * HZ_ENOMEM. */
 int hz_format_plan(struct hz_format *f);
+
+/* hz_format_match for a caller that tries several formats and explains
+ * only the one that got furthest: on failure *col is the 1-based column
+ * that hz_format_match would put in why->col, and no message is made. */
+int hz_format_match_col(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, uint32_t *col);
 
 /* The backtracking matcher alone, without the straight-line pass that
  * hz_format_match tries first. Same contract and results as

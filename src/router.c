@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "halyze/events.h"
+#include "logformat.h"
 #include "stats.h"
 
 struct route {
@@ -145,10 +146,13 @@ int hz_router_add_defaults(struct hz_router *r, struct hz_err *err)
 	return 0;
 }
 
+/* Matches the line against route i and records it. On no match, *col is
+ * where that format stopped: only the format that got furthest is asked
+ * why, once, if no other fits (the reason costs more than the matching). */
 static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const struct hz_envelope *env,
-		     struct hz_err *why)
+		     uint32_t *col)
 {
-	int rc = hz_format_match(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, why);
+	int rc = hz_format_match_col(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, col);
 	if (rc)
 		return 0;
 	r->last = i;
@@ -164,7 +168,8 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 		      uint64_t lineno, const char **why)
 {
 	struct hz_router *r = ud;
-	struct hz_err e, best;
+	struct hz_err best;
+	uint32_t col = 0, best_col;
 	size_t best_i = 0;
 	int rc;
 
@@ -174,12 +179,10 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 		*why = "no format matched";
 		return 0;
 	}
-	best.col = 0;
-	best.msg[0] = 0;
-	rc = try_route(r, r->last, s, env, &e);
+	rc = try_route(r, r->last, s, env, &col);
 	if (rc)
 		return rc;
-	best = e;
+	best_col = col;
 	best_i = r->last;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n; i++) {
@@ -188,15 +191,18 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			/* pass 0: routes whose tag is the line's; pass 1: the rest */
 			if (i == r->last || (pass == 0) != tagged)
 				continue;
-			rc = try_route(r, i, s, env, &e);
+			rc = try_route(r, i, s, env, &col);
 			if (rc)
 				return rc;
-			if (e.col > best.col) {
-				best = e;
+			if (col > best_col) {
+				best_col = col;
 				best_i = i;
 			}
 		}
 	}
+	/* no format fits: the one that got furthest says why */
+	best.msg[0] = 0;
+	hz_format_match(r->r[best_i].fmt, env->msg.p, env->msg.n, &r->m, &best);
 	if (r->n == 1)
 		snprintf(r->why, sizeof(r->why), "%s", best.msg[0] ? best.msg : "does not match the format");
 	else

@@ -756,12 +756,16 @@ static void field_label(const struct hz_field_info *fi, char *buf, size_t cap)
 		snprintf(buf, cap, "%%%s (%s)", fi->alias_name, fi->long_name);
 }
 
+/* The failure at node k, pos, for w, told in why and/or as a column in
+ * *col (either may be NULL). */
 static int report(const struct hz_format *f, size_t k, size_t pos, enum why w, const char *p, size_t n,
-		  struct hz_err *why)
+		  struct hz_err *why, uint32_t *col)
 {
 	char lab[256];
 	const struct hz_lf_node *nd = k < f->nnodes ? &f->nodes[k] : NULL;
 
+	if (col)
+		*col = (uint32_t)(pos + 1);
 	if (!why)
 		return HZ_ESYNTAX;
 	memset(why, 0, sizeof(*why));
@@ -801,8 +805,8 @@ static int report(const struct hz_format *f, size_t k, size_t pos, enum why w, c
 	return HZ_ESYNTAX;
 }
 
-int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n,
-			      struct hz_match *m, struct hz_err *why)
+static int backtrack(const struct hz_format *f, const char *p, size_t n, struct hz_match *m,
+		     struct hz_err *why, uint32_t *col)
 {
 	struct frame fr[HZ_LF_MAX_NODES + 1];
 	const struct hz_lf_node *nodes = f->nodes;
@@ -811,7 +815,7 @@ int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n
 	unsigned steps = 0;
 
 	if (n > UINT32_MAX - 2)
-		return report(f, 0, 0, W_NONE, p, n, why);
+		return report(f, 0, 0, W_NONE, p, n, why, col);
 	fr[0].pos = 0;
 	fr[0].lis = 1;
 	fr[0].phase = 0;
@@ -832,7 +836,7 @@ int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n
 			goto back;
 		}
 		if (++steps > MAX_STEPS)
-			return report(f, k, cf->pos, W_STEPS, p, n, why);
+			return report(f, k, cf->pos, W_STEPS, p, n, why, col);
 		nd = &nodes[k];
 		if (nd->kind == LFN_GLUE) {
 			if (cf->phase == 0) {
@@ -865,7 +869,7 @@ int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n
 		}
 back:
 		if (k == 0)
-			return report(f, bestk, bestpos, bestw, p, n, why);
+			return report(f, bestk, bestpos, bestw, p, n, why, col);
 		k--;
 		continue;
 advance:
@@ -890,6 +894,12 @@ advance:
 
 	m->nfields = f->nfields;
 	return 0;
+}
+
+int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n,
+			      struct hz_match *m, struct hz_err *why)
+{
+	return backtrack(f, p, n, m, why, NULL);
 }
 
 /* The straight-line pass.
@@ -929,6 +939,7 @@ enum op_kind {
 	OP_TOKEN_C,    /* name ending where its terminator (not starting with a space) first shows */
 	OP_TOKEN_END,  /* name running to the end of the line, less the last glue */
 	OP_TEXT,       /* free text ending where its terminator first shows */
+	OP_TEXT1,      /* the same, with a one-byte terminator */
 	OP_TEXT_END,   /* free text running to the end of the line, less the last glue */
 	OP_TEXT_Q,     /* "free text" ending where '"' and its terminator first show */
 	OP_QUOTED,     /* "..." ending at the first quote (unescaped with +E) */
@@ -937,12 +948,17 @@ enum op_kind {
 };
 
 #define FALLBACK 1
-#define MAX_LAZY 16    /* names and texts whose other candidates are left to look for */
+#define RESTART 2      /* fail(): run the pass again from c->from */
+#define MAX_CHOICE 8   /* capture blocks whose other candidate the pass tries itself */
+#define MAX_RESTART 64
 #define MAX_LOCAL 4096 /* candidates tried on the spot before handing over */
 
 int hz_format_plan(struct hz_format *f)
 {
-	struct hz_lf_op *ops = calloc(f->nnodes + 2, sizeof(*ops)), *o = ops;
+	size_t cap = f->nnodes + 2;
+	struct hz_lf_op *ops = calloc(1, cap * sizeof(*ops) + cap * sizeof(uint16_t)), *o = ops;
+	uint16_t *lazy = (uint16_t *)(void *)(ops + cap);
+	size_t nlazy = 0;
 
 	if (!ops)
 		return HZ_ENOMEM;
@@ -1010,7 +1026,7 @@ int hz_format_plan(struct hz_format *f)
 			if (nd->term_end)
 				o->kind = OP_TEXT_END;
 			else
-				o->kind = nd->tlen == 0 ? OP_GENERIC : OP_TEXT;
+				o->kind = nd->tlen == 0 ? OP_GENERIC : nd->tlen == 1 ? OP_TEXT1 : OP_TEXT;
 			break;
 		case LFM_TEXT_Q:
 			o->kind = OP_TEXT_Q;
@@ -1032,6 +1048,9 @@ int hz_format_plan(struct hz_format *f)
 			o->kind = OP_GENERIC;
 			break;
 		}
+		if (o->kind == OP_TOKEN_C || o->kind == OP_TEXT || o->kind == OP_TEXT1 || o->kind == OP_IP ||
+		    (o->kind == OP_TEXT_Q && !nd->term_end))
+			lazy[nlazy++] = (uint16_t)(o - ops);
 		o++;
 		if (g)
 			k++;
@@ -1040,14 +1059,10 @@ int hz_format_plan(struct hz_format *f)
 	free(f->ops);
 	f->ops = ops;
 	f->nops = (size_t)(o - ops);
+	f->lazy = lazy;
+	f->nlazy = nlazy;
 	return 0;
 }
-
-/* A name or text cut at the first occurrence of its terminator, at e. */
-struct lazy {
-	uint32_t k;
-	uint32_t e;
-};
 
 /* Whether the name or text of node nd, cut at e, has another candidate: the
  * search the backtracking matcher would make next. */
@@ -1279,14 +1294,25 @@ struct pass {
 	size_t n;
 	struct hz_match *m;
 	struct hz_err *why;
+	uint32_t *col;
 	size_t bestk, bestpos;  /* the furthest failure seen */
 	enum why bestw;
-	int alt;                /* a field before may have another candidate */
+	unsigned alt;           /* 1 + the last op that may have another candidate, or 0 */
+	/* capture blocks taken as printed: the other candidate (printed
+	 * nothing) is tried by the pass itself, deepest first, as the
+	 * backtracking matcher would */
+	unsigned nch;
+	struct choice {
+		uint32_t op, pos;
+		int lis;
+	} ch[MAX_CHOICE];
+	const struct hz_lf_op *absent;  /* the capture to take as absent this time */
+	const struct hz_lf_op *from;    /* where to start again (at pos, with lis) */
+	size_t pos;
+	unsigned restarts;
 	unsigned local;         /* candidates tried on the spot */
 	int lis;                /* set by the out-of-line steps: HAProxy's last_isspace */
 	int rc;                 /* set by the out-of-line steps when the pass ends */
-	unsigned nlazy;
-	struct lazy lz[MAX_LAZY];
 };
 
 #define HZ_NOINLINE __attribute__((noinline))
@@ -1300,27 +1326,66 @@ static inline void note(struct pass *c, size_t k, size_t pos, enum why w)
 	}
 }
 
-static inline void lazy_add(struct pass *c, size_t k, size_t e)
-{
-	if (c->nlazy < MAX_LAZY) {
-		c->lz[c->nlazy].k = (uint32_t)k;
-		c->lz[c->nlazy++].e = (uint32_t)e;
-	} else {
-		c->alt = 1;
-	}
-}
-
 /* The pass failed at node k, pos, for w: reject the line, or hand it over
  * when another path may exist. */
 static HZ_NOINLINE int fail(struct pass *c, size_t k, size_t pos, enum why w)
 {
+	const struct hz_lf_op *o, *ops = c->f->ops;
+	unsigned deep = c->alt;
+
 	note(c, k, pos, w);
-	if (c->alt)
-		return FALLBACK;
-	for (unsigned j = 0; j < c->nlazy; j++)
-		if (has_more(c->f, &c->f->nodes[c->lz[j].k], c->p, c->n, c->lz[j].e))
+	/* the names and texts before k that were cut at the first occurrence
+	 * of their terminator: their value, written by the pass, says where;
+	 * the deepest one with another candidate counts */
+	for (size_t j = 0; j < c->f->nlazy && ops[c->f->lazy[j]].node < k; j++) {
+		const struct hz_str *v;
+		size_t e;
+		o = ops + c->f->lazy[j];
+		if ((unsigned)(o - ops) < deep)
+			continue;
+		v = &c->m->v[o->field];
+		switch (o->kind) {
+		case OP_TOKEN_C:
+			e = (size_t)(v->p - c->p) + v->n + ((c->m->mark[o->field] & HZ_MARK_TILDE) != 0);
+			break;
+		case OP_TEXT:
+		case OP_TEXT1:
+			e = (size_t)(v->p - c->p) + v->n;
+			break;
+		case OP_TEXT_Q:
+			e = (size_t)(v->p - c->p) + v->n;
+			break;
+		case OP_IP:
+			/* an IPv6 read by step_ip6 (anything else read there
+			 * has one candidate, or set c->alt): a shorter prefix
+			 * that stops before a ':' would be the next */
+			for (e = v->n; e-- > 1;)
+				if (v->p[e] == ':' && (memchr(v->p, '.', e) ? ip_ok(v->p, e) : ip_ok_hex(v->p, e))) {
+					deep = (unsigned)(o - ops) + 1;
+					break;
+				}
+			continue;
+		default:
+			continue;
+		}
+		if (has_more(c->f, &c->f->nodes[o->node], c->p, c->n, e))
+			deep = (unsigned)(o - ops) + 1;
+	}
+	/* the deepest choice is the one the backtracking matcher would
+	 * revisit first: a capture block's is tried here, anything else is
+	 * left to that matcher */
+	if (c->nch && c->ch[c->nch - 1].op + 1 > deep) {
+		const struct choice *ch = &c->ch[--c->nch];
+		if (++c->restarts > MAX_RESTART)
 			return FALLBACK;
-	return report(c->f, c->bestk, c->bestpos, c->bestw, c->p, c->n, c->why);
+		c->from = c->absent = ops + ch->op;
+		c->pos = ch->pos;
+		c->lis = ch->lis;
+		return RESTART;
+	}
+	if (deep)
+		return FALLBACK;
+	return report(c->f, c->bestk, c->bestpos, c->bestw, c->p, c->n, c->why, c->col);
 }
 
 /* The end of the digits of an integer field at pos ([+-]?digits), or 0
@@ -1382,6 +1447,10 @@ static long step_ip6(struct pass *c, const struct hz_lf_op *o, size_t pos, int l
 	/* the whole run of hex digits and colons, then each shorter prefix
 	 * that stops before a ':', as field_next offers them */
 	e = skip_hexcolon(p, pos, n);
+	/* nothing an address can start with ("unix" and ".5" aside): as
+	 * field_next would find, at once */
+	if (e == pos && (pos >= n || (p[pos] != 'u' && p[pos] != '.')))
+		return stop(c, fail(c, o->node, pos, W_IP));
 	if (e == pos || (e < n && p[e] == '.'))
 		return step_generic(c, o, pos, lis);
 	for (i = e; i > pos; i--) {
@@ -1399,9 +1468,8 @@ static long step_ip6(struct pass *c, const struct hz_lf_op *o, size_t pos, int l
 	}
 	if (i == pos)
 		return stop(c, fail(c, o->node, pos, any ? W_NONE : W_IP));
+	/* shorter prefixes may be other candidates: fail() looks */
 	SET(fi, pos, i - pos, 0, 0);
-	/* shorter prefixes may be other candidates */
-	c->alt = 1;
 	c->lis = o->gtrail;
 	return x;
 }
@@ -1444,7 +1512,8 @@ static long step_generic(struct pass *c, const struct hz_lf_op *o, size_t pos, i
 	SET(fi, fr.vs, len, fr.mark,
 	    len == 0 || (len == 1 && p[fr.vs] == '-' && !(fr.mark & HZ_MARK_QUOTED)) ||
 	    (len == 2 && p[fr.vs] == '"' && p[fr.vs + 1] == '"' && nd->mode == LFM_LIST_Q));
-	c->alt |= may_have_more(nd, &fr);
+	if (may_have_more(nd, &fr))
+		c->alt = (unsigned)(o - f->ops) + 1;
 	return x;
 }
 
@@ -1508,7 +1577,7 @@ static HZ_NOINLINE long step_other(struct pass *c, const struct hz_lf_op *o, siz
 		size_t q = o->q;
 		/* '"', '{' and '}' are always #22, #7B, #7D inside: the block
 		 * ends at the first '}', with no '"' or '{' before */
-		if (pos + q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
+		if (o != c->absent && pos + q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
 			i = find3(p, pos + q + 1, n, '}', '"', '{');
 			if (i < n && p[i] == '}' && (!q || (i + 1 < n && p[i + 1] == '"'))) {
 				e = i + 1 + q;
@@ -1518,7 +1587,13 @@ static HZ_NOINLINE long step_other(struct pass *c, const struct hz_lf_op *o, siz
 					SET(fi, pos + q + 1, len, q ? HZ_MARK_QUOTED : 0,
 					    len == 0 || (len == 1 && !q && p[i - 1] == '-'));
 					/* printing nothing is the other candidate */
-					c->alt = 1;
+					if (c->nch < MAX_CHOICE) {
+						c->ch[c->nch].op = (uint32_t)(o - f->ops);
+						c->ch[c->nch].pos = (uint32_t)pos;
+						c->ch[c->nch++].lis = lis;
+					} else {
+						c->alt = (unsigned)(o - f->ops) + 1;
+					}
 					c->lis = o->gtrail;
 					return x;
 				}
@@ -1549,25 +1624,17 @@ static HZ_NOINLINE long step_other(struct pass *c, const struct hz_lf_op *o, siz
 	return x;
 }
 
-static int straight(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why)
+/* The pass from op o, met at pos. Returns 0 (matched), HZ_ESYNTAX
+ * (rejected), FALLBACK or RESTART. */
+static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 {
-	struct pass c;
-	const struct hz_lf_op *o;
-	size_t pos = 0, i, e, len;
-	int lis = 1;
+	const struct hz_format *f = c->f;
+	const char *p = c->p;
+	size_t n = c->n, i, e, len;
+	struct hz_match *m = c->m;
 	long x;
 
-	c.f = f;
-	c.p = p;
-	c.n = n;
-	c.m = m;
-	c.why = why;
-	c.bestk = c.bestpos = 0;
-	c.bestw = W_NONE;
-	c.alt = 0;
-	c.local = 0;
-	c.nlazy = 0;
-	for (o = f->ops;; o++) {
+	for (;; o++) {
 		size_t fi = o->field;
 
 		switch (o->kind) {
@@ -1576,20 +1643,20 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 				m->nfields = f->nfields;
 				return 0;
 			}
-			return fail(&c, f->nnodes, pos, W_END);
+			return fail(c, f->nnodes, pos, W_END);
 		case OP_INT:
 			if ((e = int_end(p, n, pos)) == 0)
-				return fail(&c, o->node, pos, W_INT);
+				return fail(c, o->node, pos, W_INT);
 			SET(fi, pos, e - pos, 0, 0);
 			/* timers and counters come in runs ("%TR/%Tw/%Tc/%Tr/%Ta
 			 * %ST %B"): the next one is taken without a dispatch */
 			while (o->glen == 1 && e < n && o[1].kind == OP_INT) {
 				if (p[e] != o->g0)
-					return fail(&c, o->node + 1u, e, W_GLUE);
+					return fail(c, o->node + 1u, e, W_GLUE);
 				pos = e + 1;
 				o++;
 				if ((e = int_end(p, n, pos)) == 0)
-					return fail(&c, o->node, pos, W_INT);
+					return fail(c, o->node, pos, W_INT);
 				SET(o->field, pos, e - pos, 0, 0);
 			}
 			goto glue;
@@ -1601,7 +1668,7 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 			    !date_ok(p + pos, 0)
 #endif
 			)
-				return fail(&c, o->node, pos, W_DATE_MS);
+				return fail(c, o->node, pos, W_DATE_MS);
 			SET(fi, pos, 24, 0, 0);
 			e = pos + 24;
 			goto glue;
@@ -1609,7 +1676,7 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 			if (n - pos < o->width ||
 			    (o->width == 4 ? !(KL(p[pos]) & KL(p[pos + 1]) & KL(p[pos + 2]) & KL(p[pos + 3]) & K_TERM)
 					   : !(KL(p[pos]) & KL(p[pos + 1]) & K_TERM)))
-				return fail(&c, o->node, pos, W_TERM);
+				return fail(c, o->node, pos, W_TERM);
 			SET(fi, pos, o->width, 0, 0);
 			e = pos + o->width;
 			goto glue;
@@ -1636,32 +1703,38 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 				e = pos + i;
 				goto glue;
 			}
-			if ((x = step_ip6(&c, o, pos, lis)) < 0)
-				return c.rc;
+			if ((x = step_ip6(c, o, pos, lis)) < 0)
+				return c->rc;
 			pos = (size_t)x;
-			lis = c.lis;
+			lis = c->lis;
 			continue;
 		case OP_TOKEN_SP:
 			/* ends at the first space: one candidate */
 			e = find1(p, pos, n, ' ');
 			if (e >= n || !term_at(o, p, n, e))
-				return fail(&c, o->node, pos, W_TOKEN);
+				return fail(c, o->node, pos, W_TOKEN);
 			goto token;
 		case OP_TOKEN_C:
 			for (e = pos;; e++) {
 				e = find2(p, e, n, o->t[0], ' ');
 				if (e >= n || p[e] == ' ')
-					return fail(&c, o->node, pos, W_TOKEN);
+					return fail(c, o->node, pos, W_TOKEN);
 				if (term_at(o, p, n, e))
 					break;
 			}
-			lazy_add(&c, o->node, e);
 			goto token;
+		case OP_TEXT1:
+			/* a one-byte terminator */
+			if ((e = find1(p, pos, n, o->g0)) >= n)
+				return fail(c, o->node, pos, W_TEXT);
+			len = e - pos;
+			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			pos = e + 1;
+			goto glued;
 		case OP_TEXT:
 			if ((x = find_term_fast(p, n, pos, o->t, o->tl)) < 0)
-				return fail(&c, o->node, pos, W_TEXT);
+				return fail(c, o->node, pos, W_TEXT);
 			e = (size_t)x;
-			lazy_add(&c, o->node, e);
 			len = e - pos;
 			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
 			pos = e + o->tl;
@@ -1669,16 +1742,24 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 		case OP_TEXT_Q:
 			/* the terminator with the closing quote in front */
 			if (pos >= n || p[pos] != '"')
-				return fail(&c, o->node, pos, W_QUOTE);
+				return fail(c, o->node, pos, W_QUOTE);
 			if (f->nodes[o->node].term_end) {
 				if (n - pos < o->tl + 2 || memcmp(p + n - o->tl - 1, o->t - 1, o->tl + 1) != 0)
-					return fail(&c, o->node, pos, W_UNTERM);
+					return fail(c, o->node, pos, W_UNTERM);
 				e = n - o->tl - 1;
+			} else if (o->tl == 1) {
+				/* '"' and a one-byte glue */
+				for (e = pos + 1;; e++) {
+					e = find1(p, e, n, '"');
+					if (e + 1 >= n)
+						return fail(c, o->node, pos, W_UNTERM);
+					if (p[e + 1] == o->g0)
+						break;
+				}
 			} else {
 				if ((x = find_term_fast(p, n, pos + 1, o->t - 1, o->tl + 1)) < 0)
-					return fail(&c, o->node, pos, W_UNTERM);
+					return fail(c, o->node, pos, W_UNTERM);
 				e = (size_t)x;
-				lazy_add(&c, o->node, e);
 			}
 			SET(fi, pos + 1, e - pos - 1, HZ_MARK_QUOTED, e == pos + 1);
 			pos = e + 1 + o->tl;
@@ -1686,13 +1767,13 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 		case OP_QUOTED: {
 			unsigned mark = HZ_MARK_QUOTED;
 			if (pos >= n || p[pos] != '"')
-				return fail(&c, o->node, pos, W_QUOTE);
+				return fail(c, o->node, pos, W_QUOTE);
 			i = o->q ? (size_t)close_quote(p, n, pos, 1) : find1(p, pos + 1, n, '"');
 			if (i >= n) {
 				/* a %r at the end of a line cut by the length limit
 				 * loses its closing quote */
 				if (f->nodes[o->node].mode != LFM_REQ_Q || !f->nodes[o->node].term_end || o->tl != 0)
-					return fail(&c, o->node, pos, W_UNTERM);
+					return fail(c, o->node, pos, W_UNTERM);
 				e = i = n;
 				mark |= HZ_MARK_CUT;
 			} else {
@@ -1706,10 +1787,10 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 			goto glue;
 		}
 		default:
-			if ((x = step_other(&c, o, pos, lis)) < 0)
-				return c.rc;
+			if ((x = step_other(c, o, pos, lis)) < 0)
+				return c->rc;
 			pos = (size_t)x;
-			lis = c.lis;
+			lis = c->lis;
 			continue;
 		}
 
@@ -1732,7 +1813,7 @@ glue:
 		 * separator */
 		if (o->glen == 1 && e < n) {
 			if (p[e] != o->g0)
-				return fail(&c, o->node + 1u, e, W_GLUE);
+				return fail(c, o->node + 1u, e, W_GLUE);
 			pos = e + 1;
 			lis = o->gtrail;
 			continue;
@@ -1743,23 +1824,59 @@ glue:
 			continue;
 		}
 		if ((x = glue_after(f, o, p, n, e)) < 0)
-			return fail(&c, o->node + 1u, e, W_GLUE);
+			return fail(c, o->node + 1u, e, W_GLUE);
 		pos = (size_t)x;
 		lis = o->gtrail;
 	}
 }
 
+static int straight(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why,
+		    uint32_t *col)
+{
+	struct pass c;
+	int rc;
+
+	c.f = f;
+	c.p = p;
+	c.n = n;
+	c.m = m;
+	c.why = why;
+	c.col = col;
+	c.bestk = c.bestpos = 0;
+	c.bestw = W_NONE;
+	c.alt = 0;
+	c.local = 0;
+	c.nch = 0;
+	c.absent = NULL;
+	c.restarts = 0;
+	rc = run(&c, f->ops, 0, 1);
+	while (rc == RESTART)
+		rc = run(&c, c.from, c.pos, c.lis);
+	return rc;
+}
+
 #undef SET
 
-int hz_format_match(const struct hz_format *f, const char *p, size_t n,
-		    struct hz_match *m, struct hz_err *why)
+static int match(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why,
+		 uint32_t *col)
 {
 	int rc;
 
 	if (n > UINT32_MAX - 2)
-		return report(f, 0, 0, W_NONE, p, n, why);
-	rc = straight(f, p, n, m, why);
+		return report(f, 0, 0, W_NONE, p, n, why, col);
+	rc = straight(f, p, n, m, why, col);
 	if (rc != FALLBACK)
 		return rc;
-	return hz_format_match_backtrack(f, p, n, m, why);
+	return backtrack(f, p, n, m, why, col);
+}
+
+int hz_format_match(const struct hz_format *f, const char *p, size_t n,
+		    struct hz_match *m, struct hz_err *why)
+{
+	return match(f, p, n, m, why, NULL);
+}
+
+int hz_format_match_col(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, uint32_t *col)
+{
+	return match(f, p, n, m, NULL, col);
 }
