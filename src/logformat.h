@@ -67,6 +67,8 @@ struct hz_lf_op {
 	uint8_t q;          /* quoted form (capture, port) or +E escapes (quoted values) */
 	uint8_t width;      /* termination state width */
 	char g0;            /* the glue's first byte */
+	uint8_t run;        /* integers: how many integer ops follow, each after a one-byte glue */
+	uint8_t pad_[3];
 	uint16_t field;     /* field index */
 	uint16_t node;      /* index of the field's node (of the glue for a leading glue) */
 	uint32_t tl;        /* terminator (= following glue) length */

@@ -1056,6 +1056,10 @@ int hz_format_plan(struct hz_format *f)
 			k++;
 	}
 	o->kind = OP_STOP;
+	/* runs of integers glued by one byte */
+	for (struct hz_lf_op *q = o; q-- > ops;)
+		if (q->kind == OP_INT && q->glen == 1 && q[1].kind == OP_INT)
+			q->run = (uint8_t)(q[1].run < 255 ? q[1].run + 1 : 255);
 	free(f->ops);
 	f->ops = ops;
 	f->nops = (size_t)(o - ops);
@@ -1644,22 +1648,42 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				return 0;
 			}
 			return fail(c, f->nnodes, pos, W_END);
-		case OP_INT:
-			if ((e = int_end(p, n, pos)) == 0)
-				return fail(c, o->node, pos, W_INT);
-			SET(fi, pos, e - pos, 0, 0);
+		case OP_INT: {
 			/* timers and counters come in runs ("%TR/%Tw/%Tc/%Tr/%Ta
-			 * %ST %B"): the next one is taken without a dispatch */
-			while (o->glen == 1 && e < n && o[1].kind == OP_INT) {
-				if (p[e] != o->g0)
+			 * %ST %B"): o->run more integers, each after a one-byte
+			 * glue, are taken here without a dispatch */
+			unsigned k = o->run;
+			for (;;) {
+#ifdef HZ_WIDE
+				if (n - pos >= 8) {
+					uint64_t w, nd;
+					unsigned sg, er;
+					memcpy(&w, p + pos, 8);
+					sg = (uint8_t)w == '+' || (uint8_t)w == '-';
+					nd = nondigits8(w) & ~(uint64_t)(sg << 7);
+					if (nd) {
+						er = (unsigned)__builtin_ctzll(nd) >> 3;
+						if (er <= sg)
+							return fail(c, o->node, pos, W_INT);
+						e = pos + er;
+					} else if ((e = int_end(p, n, pos)) == 0) {
+						return fail(c, o->node, pos, W_INT);
+					}
+				} else
+#endif
+				if ((e = int_end(p, n, pos)) == 0) {
+					return fail(c, o->node, pos, W_INT);
+				}
+				SET(o->field, pos, e - pos, 0, 0);
+				if (!k--)
+					break;
+				if (e >= n || p[e] != o->g0)
 					return fail(c, o->node + 1u, e, W_GLUE);
 				pos = e + 1;
 				o++;
-				if ((e = int_end(p, n, pos)) == 0)
-					return fail(c, o->node, pos, W_INT);
-				SET(o->field, pos, e - pos, 0, 0);
 			}
 			goto glue;
+		}
 		case OP_DATE_MS:
 			if (n - pos < 24 ||
 #ifdef HZ_WIDE
@@ -1786,12 +1810,50 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			SET(fi, pos + 1, i - pos - 1, mark, i == pos + 1);
 			goto glue;
 		}
-		default:
+		case OP_PORT:
+			if (pos < n && p[pos] == '-') {
+				SET(fi, pos, 1, 0, 1);
+				e = pos + 1;
+				goto glue;
+			}
+			if ((e = skip_digits(p, pos, n)) > pos) {
+				SET(fi, pos, e - pos, 0, 0);
+				goto glue;
+			}
+			/* "" (quoted) or an error */
+			/* fall through */
+		case OP_CAPT:
+			/* the common case here: an unquoted block, printed,
+			 * and a one-byte glue after it (see step_other) */
+			if (!o->q && o->glen == 1 && o != c->absent && pos < n && p[pos] == '{' &&
+			    c->nch < MAX_CHOICE) {
+				i = find3(p, pos + 1, n, '}', '"', '{');
+				if (i + 1 < n && p[i] == '}' && p[i + 1] == o->g0) {
+					len = i - pos - 1;
+					SET(fi, pos + 1, len, 0, len == 0 || (len == 1 && p[i - 1] == '-'));
+					/* printing nothing is the other candidate */
+					c->ch[c->nch].op = (uint32_t)(o - f->ops);
+					c->ch[c->nch].pos = (uint32_t)pos;
+					c->ch[c->nch++].lis = lis;
+					pos = i + 2;
+					lis = o->gtrail;
+					continue;
+				}
+			}
+			/* fall through */
+		case OP_LEAD_GLUE:
+		case OP_DATE_TZ:
+		case OP_TOKEN_END:
+		case OP_TEXT_END:
+		case OP_GENERIC:
 			if ((x = step_other(c, o, pos, lis)) < 0)
 				return c->rc;
 			pos = (size_t)x;
 			lis = c->lis;
 			continue;
+		default:
+			/* every kind is above: no range check on the dispatch */
+			__builtin_unreachable();
 		}
 
 token:
