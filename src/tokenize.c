@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
+/* SSE2 (every x86-64) for the scans; -DHZ_NO_SIMD builds the bytewise
+ * fallbacks instead, as on other machines (the tests run either way). */
+#if defined(__SSE2__) && !defined(HZ_NO_SIMD)
+#define HZ_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -59,7 +62,7 @@ static inline int same(const char *a, const char *b, size_t n)
  * looked at through the 16 that end the line (bits before i masked off),
  * so that no bytewise loop, with its unpredictable exit, remains. */
 
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 static inline __m128i load16(const char *p)
 {
 	return _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -85,7 +88,7 @@ static inline __m128i load16(const char *p)
 /* First index in [i, n) holding a, or n. */
 static inline size_t find1(const char *p, size_t i, size_t n, char a)
 {
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 	const __m128i va = _mm_set1_epi8(a);
 
 	HZ_SCAN(_mm_cmpeq_epi8(x, va));
@@ -99,7 +102,7 @@ static inline size_t find1(const char *p, size_t i, size_t n, char a)
 /* First index in [i, n) holding a or b, or n. */
 static inline size_t find2(const char *p, size_t i, size_t n, char a, char b)
 {
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
 
 	HZ_SCAN(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)));
@@ -113,7 +116,7 @@ static inline size_t find2(const char *p, size_t i, size_t n, char a, char b)
 /* First index in [i, n) holding a, b or c, or n. */
 static inline size_t find3(const char *p, size_t i, size_t n, char a, char b, char c)
 {
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
 
 	HZ_SCAN(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc)));
@@ -127,7 +130,7 @@ static inline size_t find3(const char *p, size_t i, size_t n, char a, char b, ch
 /* First index in [i, n) that is not a decimal digit, or n. */
 static inline size_t skip_digits(const char *p, size_t i, size_t n)
 {
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 	/* bytes >= 0x80 compare as negative: never digits */
 	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
 
@@ -141,7 +144,7 @@ static inline size_t skip_digits(const char *p, size_t i, size_t n)
 /* First index in [i, n) that is neither a hex digit nor ':', or n. */
 static inline size_t skip_hexcolon(const char *p, size_t i, size_t n)
 {
-#if defined(__SSE2__)
+#ifdef HZ_SSE2
 	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8(':' + 1);
 	const __m128i alo = _mm_set1_epi8('a' - 1), ahi = _mm_set1_epi8('f' + 1), k20 = _mm_set1_epi8(0x20);
 
@@ -917,9 +920,15 @@ int hz_format_match_backtrack(const struct hz_format *f, const char *p, size_t n
  *
  * When the pass fails, the line is rejected without more work if no field
  * before the failure had another candidate: the backtracking matcher would
- * walk the same single path and report the same failure. Otherwise it is
- * asked. Names and free text have another candidate only when their
- * terminator appears again further on, which is looked for only then.
+ * walk the same single path and report the same failure. Names, free text
+ * and IPv6 addresses have another candidate only when their terminator
+ * appears again further on, or a shorter address would do, which is looked
+ * for only then. A capture block taken as printed has one other candidate,
+ * printed nothing: when it is the deepest choice left, the pass runs again
+ * from there, as the backtracking matcher would go back to it (DFS order,
+ * the failures noted on the way included, so that the report is the same).
+ * Any other choice (lists, hex addresses, fields glued to fields, a name
+ * whose terminator shows again) hands the line over to that matcher.
  *
  * The pass runs over a plan compiled once per format (hz_format_plan): one
  * op per field, carrying the glue that follows it, with the choices that do
@@ -934,7 +943,7 @@ enum op_kind {
 	OP_DATE_MS,
 	OP_DATE_TZ,
 	OP_TERM,
-	OP_IP,         /* '-' or IPv4 here; anything else through field_next */
+	OP_IP,         /* '-' or IPv4 here, IPv6 in step_ip6, anything else through field_next */
 	OP_TOKEN_SP,   /* name ending at the first space, which starts its terminator */
 	OP_TOKEN_C,    /* name ending where its terminator (not starting with a space) first shows */
 	OP_TOKEN_END,  /* name running to the end of the line, less the last glue */
@@ -1212,7 +1221,7 @@ static const uint8_t kls[256] = {
 
 #define KL(c) kls[(unsigned char)(c)]
 
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(HZ_SSE2) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HZ_WIDE 1
 
 static inline unsigned mask16(__m128i x)
