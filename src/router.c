@@ -13,6 +13,7 @@ struct route {
 	char *name;
 	char *tag;
 	char *proxy;
+	size_t tagn, proxyn;       /* their lengths, not to strlen them per line */
 	struct hz_format *fmt;
 	int error;                 /* an error-log-format */
 	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
@@ -82,6 +83,8 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 		hz_format_free(f);
 		return HZ_ENOMEM;
 	}
+	x->tagn = tag ? strlen(tag) : 0;
+	x->proxyn = proxy ? strlen(proxy) : 0;
 	hz_stats_bind(f, &x->stats);
 	x->error = error;
 	x->err_str = hz_format_find(f, "fc_err_str");
@@ -125,7 +128,7 @@ static int record_error(struct hz_summary *s, const struct route *x, const struc
 	if (!rc && x->err_fe >= 0)
 		rc = count(s->connerr_frontends, m->v[x->err_fe].p, m->v[x->err_fe].n);
 	else if (!rc && x->proxy)
-		rc = count(s->connerr_frontends, x->proxy, strlen(x->proxy));
+		rc = count(s->connerr_frontends, x->proxy, x->proxyn);
 	return rc < 0 ? rc : 2;
 }
 
@@ -187,7 +190,8 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n; i++) {
 			const struct route *x = &r->r[i];
-			int tagged = x->tag && env->tag.n && hz_str_eq(env->tag, x->tag);
+			int tagged = x->tag && env->tag.n && env->tag.n == x->tagn &&
+				     memcmp(env->tag.p, x->tag, x->tagn) == 0;
 			/* pass 0: routes whose tag is the line's; pass 1: the rest */
 			if (i == r->last || (pass == 0) != tagged)
 				continue;
