@@ -32,28 +32,66 @@ struct hz_countmap {
 
 #define CHUNK_SIZE (64u * 1024u)
 
-/* Eight bytes at a time, multiply-mixed, with the length folded in; never 0.
- * Keys are short (names, codes, "frontend client"): this is the per-line cost. */
-static uint64_t hash_key(const char *p, size_t n)
+static inline uint64_t rd64(const char *p)
 {
-	uint64_t h = 0x243f6a8885a308d3ull ^ n;
-	size_t i = 0;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-	}
+static inline uint64_t rd32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t mix(uint64_t h)
+{
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
+	return h;
+}
+
+/* Eight bytes at a time, the last ones read overlapping (keys are short:
+ * names, status codes, "backend/server"), instead of a multiply per byte;
+ * never 0. The value depends on the byte order, which is fine: it never
+ * leaves the process, and no output depends on the table's order. */
+static uint64_t hash_key(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull * (n + 1), w;
+
+	if (n >= 8) {
+		size_t i;
+		for (i = 0; i + 8 < n; i += 8)
+			h = mix(h ^ rd64(p + i));
+		w = rd64(p + n - 8);
+	} else if (n >= 4) {
+		w = rd32(p) | rd32(p + n - 4) << 32;
+	} else if (n > 0) {
+		w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16;
+	} else {
+		w = 0;
+	}
+	h = mix(h ^ w);
 	return h ? h : 1;
+}
+
+/* Whether two keys of n bytes are equal: short ones without a call. */
+static inline int key_eq(const char *a, const char *b, size_t n)
+{
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8)
+		return rd64(a) == rd64(b) && rd64(a + n - 8) == rd64(b + n - 8);
+	if (n >= 4)
+		return rd32(a) == rd32(b) && rd32(a + n - 4) == rd32(b + n - 4);
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 struct hz_countmap *hz_countmap_new(size_t nvals)
@@ -143,21 +181,32 @@ static long lookup(const struct hz_countmap *m, const char *key, size_t n, uint6
 		}
 		if (s->hash == h) {
 			const struct entry *e = &m->ent[s->entry];
-			if (e->n == n && (n == 0 || memcmp(e->key, key, n) == 0))
+			if (e->n == n && key_eq(e->key, key, n))
 				return (long)s->entry;
 		}
 		i = (i + 1) & m->mask;
 	}
 }
 
+static __attribute__((noinline)) uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n);
+
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n)
+{
+	size_t l = m->last;
+
+	/* the same key as the previous lookup: no hashing, and no more
+	 * registers than this needs */
+	if (l < m->count && m->ent[l].n == n && key_eq(m->ent[l].key, key, n))
+		return m->vals + l * m->nvals;
+	return get_slow(m, key, n);
+}
+
+static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n)
 {
 	uint64_t h;
 	size_t slot;
 	long e;
 
-	if (m->last < m->count && m->ent[m->last].n == n && memcmp(m->ent[m->last].key, key, n) == 0)
-		return m->vals + m->last * m->nvals;
 	h = hash_key(key, n);
 	e = lookup(m, key, n, h, &slot);
 	if (e >= 0) {

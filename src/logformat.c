@@ -479,9 +479,11 @@ static void finish(struct hz_format *f)
 			memcpy(f->buf + f->bufn, f->buf + g->off, g->len);
 			f->bufn += g->len;
 			nd->tlen = g->len;
+			nd->glued = 1;
 			nd->term_end = k + 2 == f->nnodes;
 		} else {
 			nd->tlen = 0;
+			nd->glued = 0;
 			nd->term_end = k + 1 == f->nnodes;
 		}
 	}
@@ -537,6 +539,11 @@ int hz_format_compile(const char *fmt, size_t n, struct hz_format **out, struct 
 		return rc;
 	}
 	finish(f);
+	rc = hz_format_plan(f);
+	if (rc) {
+		hz_format_free(f);
+		return rc;
+	}
 	*out = f;
 	return 0;
 }
@@ -597,6 +604,11 @@ static int error_default(struct hz_format **out, struct hz_err *err)
 	free(f->src);
 	f->src = src;
 	f->srcn = sizeof(ERRDEF_SRC) - 1;
+	rc = hz_format_plan(f);
+	if (rc) {
+		hz_format_free(f);
+		return rc;
+	}
 	*out = f;
 	return 0;
 }
@@ -692,5 +704,6 @@ void hz_format_free(struct hz_format *f)
 	free(f->fields);
 	free(f->nodes);
 	free(f->buf);
+	free(f->ops);
 	free(f);
 }

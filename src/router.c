@@ -7,6 +7,7 @@
 
 #include "halyze/events.h"
 #include "halyze/fields.h"
+#include "logformat.h"
 #include "halyze/rulelang.h"
 #include "diagnose.h"
 #include "stats.h"
@@ -15,6 +16,7 @@ struct route {
 	char *name;
 	char *tag;
 	char *proxy;
+	size_t tagn, proxyn;       /* their lengths: compared on every line */
 	struct hz_format *fmt;
 	int error;                 /* an error-log-format */
 	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
@@ -103,6 +105,8 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 	x->name = strdup(name ? name : "format");
 	x->tag = tag ? strdup(tag) : NULL;
 	x->proxy = proxy ? strdup(proxy) : NULL;
+	x->tagn = tag ? strlen(tag) : 0;
+	x->proxyn = proxy ? strlen(proxy) : 0;
 	if (!x->name || (tag && !x->tag) || (proxy && !x->proxy)) {
 		free(x->name);
 		free(x->tag);
@@ -154,7 +158,7 @@ static int record_error(struct hz_summary *s, const struct route *x, const struc
 		rc = count(s->connerr_messages, unnamed, sizeof(unnamed) - 1);
 	{
 		struct hz_str fe = x->err_fe >= 0 && !m->empty[x->err_fe] ? m->v[x->err_fe]
-				   : hz_str_make(x->proxy ? x->proxy : "", x->proxy ? strlen(x->proxy) : 0);
+				   : hz_str_make(x->proxy ? x->proxy : "", x->proxyn);
 		struct hz_str msg = x->err_str >= 0 && !m->empty[x->err_str] ? m->v[x->err_str]
 				    : hz_str_make(unnamed, sizeof(unnamed) - 1);
 		char g[512];
@@ -217,7 +221,7 @@ static int user_hit(void *ud, size_t rule, const char *group, size_t group_n)
 	if (b->frontend >= 0 && !m->empty[b->frontend])
 		fe = m->v[b->frontend];
 	else if (c->x->proxy)
-		fe = hz_str_make(c->x->proxy, strlen(c->x->proxy));
+		fe = hz_str_make(c->x->proxy, c->x->proxyn);
 	return hz_summary_user_hit(c->s, c->r->user_index[rule], c->ms, fe.p, fe.n, group, group_n, c->r->path,
 				   c->r->lineno);
 }
@@ -285,10 +289,13 @@ int hz_router_set_rules(struct hz_router *r, const struct hz_ruleset *rs, struct
 	return 0;
 }
 
+/* Matches the line against route i and records it. On no match, *col is
+ * where that format stopped: only the format that got furthest is asked
+ * why, once, if no other fits (the reason costs more than the matching). */
 static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const struct hz_envelope *env,
-		     struct hz_err *why)
+		     uint32_t *col)
 {
-	int rc = hz_format_match(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, why);
+	int rc = hz_format_match_col(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, col);
 	if (rc)
 		return 0;
 	r->last = i;
@@ -316,8 +323,9 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 		      uint64_t lineno, const char **why)
 {
 	struct hz_router *r = ud;
-	struct hz_err e, best;
-	size_t best_i = 0;
+	struct hz_err best;
+	uint32_t col = 0, best_col;
+	size_t best_i;
 	int rc;
 
 	r->path = path;
@@ -326,29 +334,30 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 		*why = "no format matched";
 		return 0;
 	}
-	best.col = 0;
-	best.msg[0] = 0;
-	rc = try_route(r, r->last, s, env, &e);
+	rc = try_route(r, r->last, s, env, &col);
 	if (rc)
 		return rc;
-	best = e;
+	best_col = col;
 	best_i = r->last;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n; i++) {
 			const struct route *x = &r->r[i];
-			int tagged = x->tag && env->tag.n && hz_str_eq(env->tag, x->tag);
+			int tagged = x->tag && env->tag.n == x->tagn && x->tagn && memcmp(env->tag.p, x->tag, x->tagn) == 0;
 			/* pass 0: routes whose tag is the line's; pass 1: the rest */
 			if (i == r->last || (pass == 0) != tagged)
 				continue;
-			rc = try_route(r, i, s, env, &e);
+			rc = try_route(r, i, s, env, &col);
 			if (rc)
 				return rc;
-			if (e.col > best.col) {
-				best = e;
+			if (col > best_col) {
+				best_col = col;
 				best_i = i;
 			}
 		}
 	}
+	/* no format fits: the one that got furthest says why */
+	best.msg[0] = 0;
+	hz_format_match(r->r[best_i].fmt, env->msg.p, env->msg.n, &r->m, &best);
 	/* reasons are keys of a table: bounded in length, and cut on purpose */
 	if (r->n == 1)
 		snprintf(r->why, sizeof(r->why), "%.200s", best.msg[0] ? best.msg : "does not match the format");
