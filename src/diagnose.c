@@ -496,7 +496,10 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		uint64_t sid_key = 0, id_key = 0;
 		struct hz_str sid = val(m, b->sid);
 
-		if (sid.p)
+		/* TLS 1.3 session ids are OpenSSL's own, never on the wire: a
+		 * resumption cannot be linked by them, so they are not kept (that
+		 * would fill the table with one entry per connection) */
+		if (sid.p && !(sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0))
 			sid_key = nonzero(mix(1469598103934665603ull, sid.p, sid.n));
 		/* the identity key is needed only to remember a full handshake or to
 		 * trace a resumption that its session id did not trace */
