@@ -47,10 +47,26 @@ static int set_key(json_t *obj, const char *p, size_t n, json_t *v)
 	return rc;
 }
 
-static json_t *counts(const struct hz_countmap *m)
+static json_t *count_value(const uint64_t *v)
+{
+	return json_integer((json_int_t)v[0]);
+}
+
+static json_t *frontend_value(const uint64_t *v)
+{
+	return json_pack("{s:I,s:b}", "requests", (json_int_t)v[HZ_FE_REQUESTS], "tls", v[HZ_FE_TLS] > 0);
+}
+
+static json_t *server_value(const uint64_t *v)
+{
+	return json_pack("{s:I}", "requests", (json_int_t)v[HZ_SRV_REQUESTS]);
+}
+
+/* A table as an object keyed by its (log-made) keys, heaviest first. */
+static json_t *table(const struct hz_countmap *m, size_t col, json_t *(*value)(const uint64_t *vals))
 {
 	json_t *o = json_object();
-	struct hz_countmap_entry *e = hz_countmap_sorted(m, 0);
+	struct hz_countmap_entry *e = hz_countmap_sorted(m, col);
 
 	if (!o || !e) {
 		free(e);
@@ -58,7 +74,7 @@ static json_t *counts(const struct hz_countmap *m)
 		return NULL;
 	}
 	for (size_t i = 0; i < hz_countmap_size(m); i++)
-		if (set_key(o, e[i].key, e[i].n, json_integer((json_int_t)e[i].vals[0]))) {
+		if (set_key(o, e[i].key, e[i].n, value(e[i].vals))) {
 			json_decref(o);
 			o = NULL;
 			break;
@@ -67,49 +83,9 @@ static json_t *counts(const struct hz_countmap *m)
 	return o;
 }
 
-static json_t *frontends(const struct hz_countmap *m)
+static json_t *counts(const struct hz_countmap *m)
 {
-	json_t *o = json_object();
-	struct hz_countmap_entry *e = hz_countmap_sorted(m, HZ_FE_REQUESTS);
-
-	if (!o || !e) {
-		free(e);
-		json_decref(o);
-		return NULL;
-	}
-	for (size_t i = 0; i < hz_countmap_size(m); i++) {
-		json_t *f = json_pack("{s:I,s:b}", "requests", (json_int_t)e[i].vals[HZ_FE_REQUESTS],
-				      "tls", e[i].vals[HZ_FE_TLS] > 0);
-		if (set_key(o, e[i].key, e[i].n, f)) {
-			json_decref(o);
-			o = NULL;
-			break;
-		}
-	}
-	free(e);
-	return o;
-}
-
-static json_t *servers(const struct hz_countmap *m)
-{
-	json_t *o = json_object();
-	struct hz_countmap_entry *e = hz_countmap_sorted(m, HZ_SRV_REQUESTS);
-
-	if (!o || !e) {
-		free(e);
-		json_decref(o);
-		return NULL;
-	}
-	for (size_t i = 0; i < hz_countmap_size(m); i++) {
-		json_t *f = json_pack("{s:I}", "requests", (json_int_t)e[i].vals[HZ_SRV_REQUESTS]);
-		if (set_key(o, e[i].key, e[i].n, f)) {
-			json_decref(o);
-			o = NULL;
-			break;
-		}
-	}
-	free(e);
-	return o;
+	return table(m, 0, count_value);
 }
 
 static json_t *files(const struct hz_summary *s)
@@ -324,10 +300,10 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 			 "schema", HZ_SUMMARY_SCHEMA,
 			 "partial", s->partial,
 			 "input", input,
-			 "frontends", frontends(s->frontends),
+			 "frontends", table(s->frontends, HZ_FE_REQUESTS, frontend_value),
 			 "status", counts(s->status),
 			 "termination", counts(s->termination),
-			 "servers", servers(s->servers),
+			 "servers", table(s->servers, HZ_SRV_REQUESTS, server_value),
 			 "connection_errors", counts(s->connerr_messages),
 			 "connection_error_frontends", counts(s->connerr_frontends),
 			 "messages", counts(s->message_kinds),

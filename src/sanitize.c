@@ -49,6 +49,20 @@ static int is_dangerous(uint32_t cp)
 	       || cp == 0x061C;
 }
 
+/* Appends a piece to dst while it fits whole (so a result is never cut
+ * inside a character or an escape); counts its length either way. */
+static void put(char *dst, size_t cap, size_t *out, int *full, const char *piece, size_t plen)
+{
+	if (!*full && cap && *out + plen < cap)
+		memcpy(dst + *out, piece, plen);
+	else if (!*full) {
+		*full = 1;
+		if (cap)
+			dst[*out < cap ? *out : cap - 1] = 0;
+	}
+	*out += plen;
+}
+
 size_t hz_escape(char *dst, size_t cap, const char *src, size_t n, enum hz_escape_mode mode)
 {
 	const unsigned char *p = (const unsigned char *)src;
@@ -77,14 +91,7 @@ size_t hz_escape(char *dst, size_t cap, const char *src, size_t n, enum hz_escap
 			piece = (const char *)p + i;
 			plen = len;
 		}
-		if (!full && cap && out + plen < cap)
-			memcpy(dst + out, piece, plen);
-		else if (!full) {
-			full = 1;
-			if (cap)
-				dst[out < cap ? out : cap - 1] = 0;
-		}
-		out += plen;
+		put(dst, cap, &out, &full, piece, plen);
 		i += len;
 	}
 	if (cap && !full)
@@ -126,14 +133,7 @@ size_t hz_json_escape(char *dst, size_t cap, const char *src, size_t n)
 			piece = (const char *)p + i;
 			plen = len;
 		}
-		if (!full && cap && out + plen < cap)
-			memcpy(dst + out, piece, plen);
-		else if (!full) {
-			full = 1;
-			if (cap)
-				dst[out < cap ? out : cap - 1] = 0;
-		}
-		out += plen;
+		put(dst, cap, &out, &full, piece, plen);
 		i += len;
 	}
 	if (cap && !full)
