@@ -50,6 +50,7 @@ struct hz_reader {
 	int own_fd;
 	char *name;
 	size_t max_line;
+	volatile sig_atomic_t *stop;
 
 	char *buf;          /* decompressed text; [start, end) not yet delivered */
 	size_t cap, start, end;
@@ -78,12 +79,16 @@ struct hz_reader {
 	struct hz_reader_stats st;
 };
 
-static ssize_t read_full(int fd, void *p, size_t n)
+/* read(2), retried on EINTR unless the caller asked to stop: then 0, the
+ * end of the input. */
+static ssize_t read_full(const struct hz_reader *rd, int fd, void *p, size_t n)
 {
 	for (;;) {
 		ssize_t r = read(fd, p, n);
 		if (r >= 0 || errno != EINTR)
 			return r;
+		if (rd->stop && *rd->stop)
+			return 0;
 	}
 }
 
@@ -116,7 +121,7 @@ static void gz_read_raw(struct hz_reader *r)
 	if (r->n_in > 0 && r->in != r->zin)
 		memmove(r->zin, r->in, r->n_in);
 	r->in = r->zin;
-	got = read_full(r->fd, r->zin + r->n_in, CHUNK - r->n_in);
+	got = read_full(r, r->fd, r->zin + r->n_in, CHUNK - r->n_in);
 	if (got < 0) {
 		set_pending(r, HZ_EREAD, "%s", strerror(errno));
 		r->raw_eof = 1;
@@ -230,7 +235,7 @@ static size_t gz_fill(struct hz_reader *r)
 static size_t plain_fill(struct hz_reader *r)
 {
 	size_t room = r->cap - r->end;
-	ssize_t got = read_full(r->fd, r->buf + r->end, room < CHUNK ? room : CHUNK);
+	ssize_t got = read_full(r, r->fd, r->buf + r->end, room < CHUNK ? room : CHUNK);
 
 	if (got < 0) {
 		set_pending(r, HZ_EREAD, "%s", strerror(errno));
@@ -307,6 +312,7 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 	r->fd = fd;
 	r->name = strdup(name ? name : "-");
 	r->max_line = opts && opts->max_line ? opts->max_line : HZ_READER_DEFAULT_MAX_LINE;
+	r->stop = opts ? opts->stop : NULL;
 	r->cap = r->max_line + 1 + CHUNK;
 	r->buf = malloc(r->cap);
 	r->ovl = malloc(OVERLONG_KEEP);

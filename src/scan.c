@@ -108,7 +108,7 @@ static void finish_file(struct hz_summary *s, long k, const struct hz_reader *r,
 int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
 		 struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line };
+	struct hz_reader_opts ro = { o->max_line, o->stop };
 	struct hz_reader *r = NULL;
 	struct hz_line l;
 	struct hz_err local;
@@ -136,18 +136,21 @@ int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_op
 			err->line = l.no;
 			break;
 		}
-		if ((l.no % PROGRESS_EVERY) == 0) {
-			if (o->progress) {
-				const struct hz_reader_stats *st = hz_reader_stats(r);
-				struct hz_progress p = { path, st->bytes_in, st->size_hint, st->lines };
-				o->progress(o->progress_ud, &p);
-			}
-			if (o->stop && *o->stop) {
-				s->partial = 1;
-				rc = 1;
-				break;
-			}
+		if (o->progress && (l.no % PROGRESS_EVERY) == 0) {
+			const struct hz_reader_stats *st = hz_reader_stats(r);
+			struct hz_progress p = { path, st->bytes_in, st->size_hint, st->lines };
+			o->progress(o->progress_ud, &p);
 		}
+		if (o->stop && *o->stop) {
+			s->partial = 1;
+			rc = 1;
+			break;
+		}
+	}
+	if (rc == 0 && o->stop && *o->stop) {
+		/* the reader ended the input early on request */
+		s->partial = 1;
+		rc = 1;
 	}
 	finish_file(s, k, r, err, rc);
 	hz_reader_free(r);

@@ -2,6 +2,7 @@
 #ifndef HZ_READER_H
 #define HZ_READER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "halyze/status.h"
@@ -24,6 +25,10 @@ struct hz_line {
 
 struct hz_reader_opts {
 	size_t max_line;     /* 0 = HZ_READER_DEFAULT_MAX_LINE */
+	/* When set (by a signal handler) while a read is interrupted, the input
+	 * ends there, cleanly: a live pipe does not hold up a partial summary.
+	 * NULL: interrupted reads are retried. */
+	volatile sig_atomic_t *stop;
 };
 
 struct hz_reader_stats {
