@@ -88,6 +88,19 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 	       struct hz_format *f, int error)
 {
 	struct route *x;
+	struct hz_stats_binding sb;
+
+	/* Frontends that share a format which logs the frontend share a route:
+	 * the line names its own frontend, and a line that fits no format
+	 * tries each distinct format once, not once per frontend. */
+	hz_stats_bind(f, &sb);
+	if (sb.frontend >= 0)
+		for (size_t i = 0; i < r->n; i++)
+			if (r->r[i].error == error && r->r[i].stats.frontend >= 0
+			    && strcmp(hz_format_source(r->r[i].fmt), hz_format_source(f)) == 0) {
+				hz_format_free(f);
+				return 0;
+			}
 
 	if (r->n == r->cap) {
 		size_t ncap = r->cap ? r->cap * 2 : 8;
