@@ -759,18 +759,27 @@ static void field_label(const struct hz_field_info *fi, char *buf, size_t cap)
 		snprintf(buf, cap, "%%%s (%s)", fi->alias_name, fi->long_name);
 }
 
-/* The failure at node k, pos, for w, told in why and/or as a column in
- * *col (either may be NULL). */
-static int report(const struct hz_format *f, size_t k, size_t pos, enum why w, const char *p, size_t n,
-		  struct hz_err *why, uint32_t *col)
-{
-	char lab[256];
-	const struct hz_lf_node *nd = k < f->nnodes ? &f->nodes[k] : NULL;
+static int explain(const struct hz_format *f, size_t k, size_t pos, enum why w, const char *p, size_t n,
+		   struct hz_err *why);
 
+/* The failure at node k, pos, for w, told in why and/or as a column in
+ * *col (either may be NULL): the column alone costs nothing. */
+static inline int report(const struct hz_format *f, size_t k, size_t pos, enum why w, const char *p, size_t n,
+			 struct hz_err *why, uint32_t *col)
+{
 	if (col)
 		*col = (uint32_t)(pos + 1);
 	if (!why)
 		return HZ_ESYNTAX;
+	return explain(f, k, pos, w, p, n, why);
+}
+
+static int explain(const struct hz_format *f, size_t k, size_t pos, enum why w, const char *p, size_t n,
+		   struct hz_err *why)
+{
+	char lab[256];
+	const struct hz_lf_node *nd = k < f->nnodes ? &f->nodes[k] : NULL;
+
 	memset(why, 0, sizeof(*why));
 	why->code = HZ_ESYNTAX;
 	why->col = (uint32_t)(pos + 1);
@@ -1721,6 +1730,10 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				e = pos + 1;
 				goto glue;
 			}
+			/* nothing an address can start with: at once, as
+			 * field_next would find ("unix" and ".5" aside) */
+			if (pos >= n || (!(KL(p[pos]) & K_XDIGIT) && p[pos] != ':' && p[pos] != 'u' && p[pos] != '.'))
+				return fail(c, o->node, pos, W_IP);
 #ifdef HZ_WIDE
 			if (n - pos >= 16) {
 				i = ipv4_run16(p + pos);
