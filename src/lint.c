@@ -15,6 +15,8 @@ struct list {
 	int oom;
 };
 
+static char *vfmt(const char *fmt, va_list ap) HZ_PRINTF(1, 0);
+
 static char *vfmt(const char *fmt, va_list ap)
 {
 	char b[2048];
