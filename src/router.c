@@ -320,7 +320,7 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 		if (st < 0 || r->m.empty[st] || (r->m.v[st].n == 1 && r->m.v[st].p[0] == '0'))
 			return record_error(s, &r->r[i], &r->m, r->path, r->lineno);
 	}
-	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy);
+	rc = hz_stats_record(s, &r->r[i].stats, &r->m, r->r[i].proxy, r->r[i].proxyn);
 	if (!rc && !r->no_diag)
 		rc = hz_diag_record(r->diag, s, &r->r[i].diag, &r->m, r->r[i].proxy, r->path, r->lineno);
 	if (!rc && r->r[i].rules) {

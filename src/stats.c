@@ -54,11 +54,11 @@ static int count(struct hz_countmap *m, struct hz_str k)
 }
 
 int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m,
-		    const char *proxy)
+		    const char *proxy, size_t proxy_n)
 {
 	if (b->frontend < 0 && proxy) {
 		/* the format does not log the frontend: the config says whose it is */
-		uint64_t *c = hz_countmap_get(s->frontends, proxy, strlen(proxy));
+		uint64_t *c = hz_countmap_get(s->frontends, proxy, proxy_n);
 		if (!c)
 			return HZ_ENOMEM;
 		c[HZ_FE_REQUESTS]++;

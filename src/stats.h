@@ -13,8 +13,8 @@ struct hz_stats_binding {
 void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b);
 
 /* Adds one matched traffic line to the summary's tables. `proxy` (may be
- * NULL) names the frontend when the format does not log it. */
+ * NULL; proxy_n its length) names the frontend when the format does not log it. */
 int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m,
-		    const char *proxy);
+		    const char *proxy, size_t proxy_n);
 
 #endif
