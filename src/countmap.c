@@ -1,29 +1,31 @@
 /* Open-addressing hash table of interned keys to counter arrays. */
 #include "halyze/countmap.h"
 #include "halyze/status.h"
+#include "bigmem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct slot {
-	uint64_t hash;     /* 0 = empty */
-	uint32_t entry;    /* index into entries */
+/* One key and its counters, packed together in a chunk that never moves:
+ * a lookup touches its slot and then one record (counters, length and the
+ * first key bytes share a cache line), not four scattered arrays. */
+struct rec {
+	size_t n;
+	uint64_t vals[];   /* nvals counters, then the key's n bytes and a NUL */
 };
 
-struct entry {
-	char *key;
-	size_t n;
+struct slot {
+	uint64_t hash;     /* 0 = empty */
+	struct rec *rec;
 };
 
 struct hz_countmap {
 	size_t nvals;
 	struct slot *slots;
 	size_t mask;          /* slots - 1 */
-	struct entry *ent;
-	uint64_t *vals;       /* nvals per entry */
+	struct rec **ent;     /* records in insertion order */
 	size_t count, ecap;
-	size_t last;          /* entry of the previous lookup: logs repeat keys */
-	/* keys live in chunks that never move */
+	struct rec *last;     /* the previous lookup's: logs repeat keys */
 	char *chunk;
 	size_t chunk_used, chunk_cap;
 	char **chunks;
@@ -31,6 +33,11 @@ struct hz_countmap {
 };
 
 #define CHUNK_SIZE (64u * 1024u)
+
+static inline const char *rec_key(const struct hz_countmap *m, const struct rec *r)
+{
+	return (const char *)(r->vals + m->nvals);
+}
 
 static inline uint64_t rd64(const char *p)
 {
@@ -119,39 +126,49 @@ void hz_countmap_free(struct hz_countmap *m)
 	free(m->chunks);
 	free(m->slots);
 	free(m->ent);
-	free(m->vals);
 	free(m);
 }
 
-static char *intern(struct hz_countmap *m, const char *key, size_t n)
+/* A zeroed record for key in the current chunk (a new chunk when full). */
+static struct rec *new_rec(struct hz_countmap *m, const char *key, size_t n)
 {
-	char *p;
+	size_t need = sizeof(struct rec) + m->nvals * sizeof(uint64_t) + n + 1;
+	struct rec *r;
 
-	if (n + 1 > m->chunk_cap - m->chunk_used) {
-		size_t cap = n + 1 > CHUNK_SIZE ? n + 1 : CHUNK_SIZE;
+	need = (need + 7) & ~(size_t)7;
+	if (need > m->chunk_cap - m->chunk_used) {
+		/* chunks double up to 2 MiB: big maps get few, huge-page backed */
+		size_t cap = m->chunk_cap ? m->chunk_cap * 2 : CHUNK_SIZE;
+		if (cap > 32 * CHUNK_SIZE)
+			cap = 32 * CHUNK_SIZE;
+		if (cap < need)
+			cap = need;
 		char **cs = realloc(m->chunks, (m->nchunks + 1) * sizeof(*cs));
 		if (!cs)
 			return NULL;
 		m->chunks = cs;
-		m->chunk = malloc(cap);
+		m->chunk = cap >= 4 * CHUNK_SIZE ? hz_big_calloc(1, cap) : malloc(cap);
 		if (!m->chunk)
 			return NULL;
 		m->chunks[m->nchunks++] = m->chunk;
 		m->chunk_cap = cap;
 		m->chunk_used = 0;
 	}
-	p = m->chunk + m->chunk_used;
+	r = (struct rec *)(m->chunk + m->chunk_used);
+	m->chunk_used += need;
+	r->n = n;
+	memset(r->vals, 0, m->nvals * sizeof(uint64_t));
+	char *k = (char *)(r->vals + m->nvals);
 	if (n)
-		memcpy(p, key, n);
-	p[n] = 0;
-	m->chunk_used += n + 1;
-	return p;
+		memcpy(k, key, n);
+	k[n] = 0;
+	return r;
 }
 
 static int grow(struct hz_countmap *m)
 {
 	size_t ncap = (m->mask + 1) * 2;
-	struct slot *ns = calloc(ncap, sizeof(*ns));
+	struct slot *ns = hz_big_calloc(ncap, sizeof(*ns));
 
 	if (!ns)
 		return -1;
@@ -169,7 +186,7 @@ static int grow(struct hz_countmap *m)
 	return 0;
 }
 
-static long lookup(const struct hz_countmap *m, const char *key, size_t n, uint64_t h, size_t *slot)
+static struct rec *lookup(const struct hz_countmap *m, const char *key, size_t n, uint64_t h, size_t *slot)
 {
 	size_t i = h & m->mask;
 
@@ -177,13 +194,10 @@ static long lookup(const struct hz_countmap *m, const char *key, size_t n, uint6
 		const struct slot *s = &m->slots[i];
 		if (!s->hash) {
 			*slot = i;
-			return -1;
+			return NULL;
 		}
-		if (s->hash == h) {
-			const struct entry *e = &m->ent[s->entry];
-			if (e->n == n && key_eq(e->key, key, n))
-				return (long)s->entry;
-		}
+		if (s->hash == h && s->rec->n == n && key_eq(rec_key(m, s->rec), key, n))
+			return s->rec;
 		i = (i + 1) & m->mask;
 	}
 }
@@ -192,26 +206,52 @@ static __attribute__((noinline)) uint64_t *get_slow(struct hz_countmap *m, const
 
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n)
 {
-	size_t l = m->last;
+	struct rec *l = m->last;
 
 	/* the same key as the previous lookup: no hashing, and no more
 	 * registers than this needs */
-	if (l < m->count && m->ent[l].n == n && key_eq(m->ent[l].key, key, n))
-		return m->vals + l * m->nvals;
+	if (l && l->n == n && key_eq(rec_key(m, l), key, n))
+		return l->vals;
 	return get_slow(m, key, n);
 }
 
 static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n)
 {
-	uint64_t h;
-	size_t slot;
-	long e;
+	return hz_countmap_get_hashed(m, key, n, hash_key(key, n));
+}
 
-	h = hash_key(key, n);
-	e = lookup(m, key, n, h, &slot);
-	if (e >= 0) {
-		m->last = (size_t)e;
-		return m->vals + (size_t)e * m->nvals;
+uint64_t hz_countmap_hash(const char *key, size_t n)
+{
+	return hash_key(key, n);
+}
+
+void hz_countmap_prefetch(const struct hz_countmap *m, uint64_t h, int stage)
+{
+	const struct slot *s = &m->slots[h & m->mask];
+
+	if (stage == 0) {
+		__builtin_prefetch(s);
+		return;
+	}
+	/* the slot is in cache by now: start on the record it names */
+	for (int i = 0; i < 2 && s->hash; i++) {
+		if (s->hash == h) {
+			__builtin_prefetch(s->rec);
+			return;
+		}
+		s = &m->slots[(h + (size_t)i + 1) & m->mask];
+	}
+}
+
+uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t n, uint64_t h)
+{
+	size_t slot;
+	struct rec *r;
+
+	r = lookup(m, key, n, h, &slot);
+	if (r) {
+		m->last = r;
+		return r->vals;
 	}
 	if ((m->count + 1) * 4 > (m->mask + 1) * 3) {
 		if (grow(m))
@@ -220,33 +260,27 @@ static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n)
 	}
 	if (m->count == m->ecap) {
 		size_t ncap = m->ecap ? m->ecap * 2 : 16;
-		struct entry *ne = realloc(m->ent, ncap * sizeof(*ne));
+		struct rec **ne = realloc(m->ent, ncap * sizeof(*ne));
 		if (!ne)
 			return NULL;
 		m->ent = ne;
-		uint64_t *nv = realloc(m->vals, ncap * m->nvals * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		m->vals = nv;
 		m->ecap = ncap;
 	}
-	char *k = intern(m, key, n);
-	if (!k)
+	r = new_rec(m, key, n);
+	if (!r)
 		return NULL;
-	m->ent[m->count].key = k;
-	m->ent[m->count].n = n;
-	memset(m->vals + m->count * m->nvals, 0, m->nvals * sizeof(uint64_t));
+	m->ent[m->count++] = r;
 	m->slots[slot].hash = h;
-	m->slots[slot].entry = (uint32_t)m->count;
-	m->last = m->count;
-	return m->vals + m->count++ * m->nvals;
+	m->slots[slot].rec = r;
+	m->last = r;
+	return r->vals;
 }
 
 const uint64_t *hz_countmap_find(const struct hz_countmap *m, const char *key, size_t n)
 {
 	size_t slot;
-	long e = lookup(m, key, n, hash_key(key, n), &slot);
-	return e >= 0 ? m->vals + (size_t)e * m->nvals : NULL;
+	const struct rec *r = lookup(m, key, n, hash_key(key, n), &slot);
+	return r ? r->vals : NULL;
 }
 
 size_t hz_countmap_size(const struct hz_countmap *m)
@@ -264,17 +298,15 @@ int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src)
 	if (dst->nvals != src->nvals)
 		return HZ_EINVAL;
 	for (size_t i = 0; i < src->count; i++) {
-		uint64_t *d = hz_countmap_get(dst, src->ent[i].key, src->ent[i].n);
-		const uint64_t *s = src->vals + i * src->nvals;
+		const struct rec *r = src->ent[i];
+		uint64_t *d = hz_countmap_get(dst, rec_key(src, r), r->n);
 		if (!d)
 			return HZ_ENOMEM;
 		for (size_t k = 0; k < dst->nvals; k++)
-			d[k] += s[k];
+			d[k] += r->vals[k];
 	}
 	return 0;
 }
-
-static size_t sort_col;
 
 static int cmp_key(const struct hz_countmap_entry *a, const struct hz_countmap_entry *b)
 {
@@ -285,12 +317,19 @@ static int cmp_key(const struct hz_countmap_entry *a, const struct hz_countmap_e
 	return a->n < b->n ? -1 : a->n > b->n;
 }
 
+/* Heavier first, then by key: the weight is copied into the entry, so the
+ * comparison needs no column in a global (qsort has no context in C11,
+ * and the scan runs on several threads). */
+static int cmp_by_weight(const struct hz_countmap_entry *a, const struct hz_countmap_entry *b)
+{
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return cmp_key(a, b);
+}
+
 static int cmp_by_col(const void *pa, const void *pb)
 {
-	const struct hz_countmap_entry *a = pa, *b = pb;
-	if (a->vals[sort_col] != b->vals[sort_col])
-		return a->vals[sort_col] > b->vals[sort_col] ? -1 : 1;
-	return cmp_key(a, b);
+	return cmp_by_weight(pa, pb);
 }
 
 static int cmp_by_key(const void *pa, const void *pb)
@@ -298,34 +337,85 @@ static int cmp_by_key(const void *pa, const void *pb)
 	return cmp_key(pa, pb);
 }
 
-static struct hz_countmap_entry *entries(const struct hz_countmap *m)
+static void fill(const struct hz_countmap *m, size_t i, size_t col, struct hz_countmap_entry *e)
+{
+	const struct rec *r = m->ent[i];
+	e->key = rec_key(m, r);
+	e->n = r->n;
+	e->vals = r->vals;
+	e->weight = col < m->nvals ? r->vals[col] : 0;
+}
+
+static struct hz_countmap_entry *entries(const struct hz_countmap *m, size_t col)
 {
 	struct hz_countmap_entry *v = malloc((m->count ? m->count : 1) * sizeof(*v));
 
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < m->count; i++) {
-		v[i].key = m->ent[i].key;
-		v[i].n = m->ent[i].n;
-		v[i].vals = m->vals + i * m->nvals;
-	}
+	for (size_t i = 0; i < m->count; i++)
+		fill(m, i, col, &v[i]);
 	return v;
+}
+
+/* Restores the heap property below i of a min-heap of the k lightest-first
+ * (the root is the entry that leaves first). */
+static void sift_down(struct hz_countmap_entry *h, size_t k, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < k && cmp_by_weight(&h[l], &h[w]) > 0)
+			w = l;
+		if (r < k && cmp_by_weight(&h[r], &h[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		struct hz_countmap_entry t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+struct hz_countmap_entry *hz_countmap_top(const struct hz_countmap *m, size_t col, size_t k, size_t *n)
+{
+	struct hz_countmap_entry *h;
+
+	if (k > m->count)
+		k = m->count;
+	*n = k;
+	h = malloc((k ? k : 1) * sizeof(*h));
+	if (!h)
+		return NULL;
+	/* a heap whose root is the worst of the best k so far: each other
+	 * entry costs one comparison unless it gets in */
+	for (size_t i = 0; i < k; i++)
+		fill(m, i, col, &h[i]);
+	for (size_t i = k / 2; i-- > 0;)
+		sift_down(h, k, i);
+	for (size_t i = k; i < m->count && k; i++) {
+		struct hz_countmap_entry e;
+		fill(m, i, col, &e);
+		if (cmp_by_weight(&e, &h[0]) < 0) {
+			h[0] = e;
+			sift_down(h, k, 0);
+		}
+	}
+	qsort(h, k, sizeof(*h), cmp_by_col);
+	return h;
 }
 
 struct hz_countmap_entry *hz_countmap_sorted(const struct hz_countmap *m, size_t col)
 {
-	struct hz_countmap_entry *v = entries(m);
+	struct hz_countmap_entry *v = entries(m, col);
 
-	if (v && col < m->nvals) {
-		sort_col = col;   /* qsort has no context argument in C11 */
+	if (v && col < m->nvals)
 		qsort(v, m->count, sizeof(*v), cmp_by_col);
-	}
 	return v;
 }
 
 struct hz_countmap_entry *hz_countmap_sorted_by_key(const struct hz_countmap *m)
 {
-	struct hz_countmap_entry *v = entries(m);
+	struct hz_countmap_entry *v = entries(m, 0);
 
 	if (v)
 		qsort(v, m->count, sizeof(*v), cmp_by_key);

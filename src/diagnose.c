@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "halyze/fields.h"
+#include "bigmem.h"
 
 /* The sample field whose expression is `fetch`, alone or with arguments or
  * converters ("ssl_c_i_dn(cn)", "ssl_c_serial,hex"); -1 when none. */
@@ -91,8 +92,71 @@ struct table {
 	size_t qcap, qhead, qlen;
 };
 
+/* The series of one (bucket, frontend) while lines keep coming for it:
+ * requests, then one count per built-in rule. Lines repeat a handful of
+ * frontends within a bucket, so counting here and moving the counts into
+ * the summary's series map when the row is recycled costs an increment per
+ * line instead of a keyed lookup per series. */
+#define HZ_DIAG_ROWS 8
+#define ROW_COLS (1 + HZ_RULE_BUILTIN_COUNT)
+struct row {
+	int64_t bucket;
+	int used;
+	size_t fe_n;
+	char fe[64];
+	uint64_t c[ROW_COLS];
+};
+
+/* A few recent certificate end dates (ssl_c_notafter), by their text. */
+#define HZ_DIAG_DATES 512
+struct cert_date {
+	char key[16];
+	size_t n;           /* 0 = empty */
+	int64_t ms;
+	int ok;
+};
+
+/* Work on large tables, done a line or two after it is found. Group maps
+ * and the tracing tables grow to a million keys that are hit at random:
+ * done at once, each lookup waits for one or two cache misses (most of the
+ * diagnosis' cost). Queued, the lookup's memory is prefetched while the
+ * next lines are tokenized, and the work is done in the original order, so
+ * the results are the same. */
+#define GROUP_MAX 512
+#define GQ 32           /* group counts in flight: a few per line */
+struct gop {
+	struct hz_countmap *map;
+	uint64_t h, seq;
+	int stage;          /* prefetched: 0 the slot, 1 the record too */
+	size_t n;
+	char key[GROUP_MAX];
+};
+
+#define TQ 8
+/* how many lines later: the record's prefetch, the group count, the tracing */
+#define AGE_RECORD 2
+#define AGE_GROUP 4
+#define AGE_TRACE 2
+enum { T_PUT, T_TRACE };
+struct top {
+	int kind;
+	uint64_t sid_key, id_key, seq;
+	int64_t ms, first_ms;   /* first_ms as the line saw it */
+	int identity, tls13;
+};
+
 struct hz_diag {
 	struct hz_diag_opts o;
+	uint64_t seq;               /* lines recorded */
+	struct gop gq[GQ];
+	size_t gq_head, gq_len;
+	struct top tq[TQ];
+	size_t tq_head, tq_len;
+	struct row rows[HZ_DIAG_ROWS];
+	struct row *cur;            /* the last line's row */
+	size_t next_row;            /* the next to recycle */
+	struct hz_summary *owner;   /* where the rows' counts go */
+	struct cert_date dates[HZ_DIAG_DATES];
 	struct table by_sid, by_id;
 	int64_t first_ms, max_ms;
 	/* consecutive lines share their date up to the minute, and often the
@@ -100,10 +164,6 @@ struct hz_diag {
 	char date_key[17];
 	int64_t date_base_ms;       /* the minute of date_key, in ms */
 	int date_valid;
-	char na_key[16];
-	size_t na_n;
-	int64_t na_ms;
-	int na_ok;
 };
 
 static int table_init(struct table *t, size_t cap)
@@ -163,7 +223,7 @@ static void table_del(struct table *t, uint64_t key)
 static int table_grow(struct table *t)
 {
 	size_t ncap = (t->mask + 1) * 2;
-	struct slot *ns = calloc(ncap, sizeof(*ns));
+	struct slot *ns = hz_big_calloc(ncap, sizeof(*ns));
 
 	if (!ns)
 		return -1;
@@ -265,6 +325,71 @@ struct hz_diag *hz_diag_new(const struct hz_diag_opts *o)
 	return d;
 }
 
+static int drain(struct hz_diag *d, int all);
+
+static const char *col_name(size_t col)
+{
+	return col == 0 ? HZ_SERIES_REQUESTS : hz_rule_def((enum hz_rule_id)(col - 1))->name;
+}
+
+static int flush_row(struct hz_diag *d, struct row *w)
+{
+	int rc = 0;
+
+	if (!w->used)
+		return 0;
+	for (size_t col = 0; col < ROW_COLS && !rc; col++)
+		if (w->c[col])
+			rc = hz_summary_series(d->owner, w->bucket * d->owner->bucket_ms, w->fe, w->fe_n,
+					       col_name(col), w->c[col]);
+	w->used = 0;
+	if (d->cur == w)
+		d->cur = NULL;
+	return rc;
+}
+
+int hz_diag_flush(struct hz_diag *d)
+{
+	int rc = d->owner ? drain(d, 1) : 0;
+
+	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
+		int r = flush_row(d, &d->rows[i]);
+		if (!rc)
+			rc = r;
+	}
+	return rc;
+}
+
+/* The row of (the bucket of ms, fe) for summary s; NULL when fe is too long
+ * for a row (the caller then counts in the summary directly) or on error
+ * (*rc set). */
+static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, struct hz_str fe, int *rc)
+{
+	struct row *w = d->cur;
+	int64_t b;
+
+	b = ms / s->bucket_ms - (ms % s->bucket_ms < 0);
+	if (w && w->bucket == b && w->fe_n == fe.n && memcmp(w->fe, fe.p, fe.n) == 0)
+		return w;
+	if (fe.n > sizeof(w->fe))
+		return NULL;
+	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
+		w = &d->rows[i];
+		if (w->used && w->bucket == b && w->fe_n == fe.n && memcmp(w->fe, fe.p, fe.n) == 0)
+			return d->cur = w;
+	}
+	w = &d->rows[d->next_row++ % HZ_DIAG_ROWS];
+	if ((*rc = flush_row(d, w)))
+		return NULL;
+	memset(w->c, 0, sizeof(w->c));
+	w->used = 1;
+	w->bucket = b;
+	w->fe_n = fe.n;
+	if (fe.n)
+		memcpy(w->fe, fe.p, fe.n);
+	return d->cur = w;
+}
+
 void hz_diag_free(struct hz_diag *d)
 {
 	if (!d)
@@ -317,12 +442,22 @@ static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, st
 	return n;
 }
 
-static int hit(struct hz_summary *s, enum hz_rule_id r, int64_t ms, struct hz_str fe, struct hz_str a,
-	       struct hz_str b, struct hz_str c, const char *path, uint64_t line)
+/* One hit of rule r: its series in the line's row when there is one (else
+ * in the summary), the rest in the summary. */
+static int queue_group(struct hz_diag *d, struct hz_countmap *map, const char *key, size_t n);
+
+/* One hit of rule r: its series in the line's row when there is one (else
+ * in the summary), its group queued, the rest in the summary. */
+static int hit(struct hz_diag *d, struct hz_summary *s, struct row *w, enum hz_rule_id r, int64_t ms,
+	       struct hz_str fe, struct hz_str a, struct hz_str b, struct hz_str c, const char *path, uint64_t line)
 {
-	char g[512];
+	char g[GROUP_MAX];
 	size_t n = group3(g, sizeof(g), a, b, c);
-	return hz_summary_hit(s, r, ms, fe.p ? fe.p : "", fe.n, g, n, path, line);
+
+	if (ms == INT64_MIN || !w)
+		return hz_summary_hit(s, r, ms, fe.p ? fe.p : "", fe.n, g, n, path, line);
+	w->c[1 + r]++;
+	return queue_group(d, s->hits[r].groups, g, n) || hz_summary_hit_only(s, r, ms, path, line) ? HZ_ENOMEM : 0;
 }
 
 int hz_diag_cert_date(struct hz_str v, int64_t *ms)
@@ -358,31 +493,122 @@ int hz_diag_cert_date(struct hz_str v, int64_t *ms)
 }
 
 /* Links a resumed line to the full handshake it resumes, or says why not. */
-static int trace(struct hz_diag *d, struct hz_summary *s, uint64_t sid_key, uint64_t id_key, int identity,
-		 struct hz_str sslv, int64_t ms)
+static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 {
 	const char *why;
 	struct slot *x;
-	int64_t w = d->o.ticket_lifetime_ms;
+	int64_t w = d->o.ticket_lifetime_ms, ms = t->ms;
 
-	if (sid_key && (x = table_find(&d->by_sid, sid_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+	if (t->sid_key && (x = table_find(&d->by_sid, t->sid_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
 		s->tls.resumed_traced++;
 		return 0;
 	}
-	if (id_key && (x = table_find(&d->by_id, id_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+	if (t->id_key && (x = table_find(&d->by_id, t->id_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
 		s->tls.resumed_traced++;
 		return 0;
 	}
 	s->tls.resumed_untraced++;
-	if (!identity && !sid_key)
+	if (!t->identity && !t->sid_key)
 		why = "anonymous client: no identity or session id to match";
-	else if (ms != INT64_MIN && d->first_ms != INT64_MAX && ms - d->first_ms < w)
+	else if (ms != INT64_MIN && t->first_ms != INT64_MAX && ms - t->first_ms < w)
 		why = "the original handshake may be before the scanned window";
-	else if (sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0 && !identity)
+	else if (t->tls13 && !t->identity)
 		why = "TLS 1.3: session ids are not on the wire, and no identity to match";
 	else
 		why = "no full handshake with this session or identity within the ticket lifetime";
 	return count(s->tls.untraced_reasons, hz_str_make(why, strlen(why)));
+}
+
+static int run_top(struct hz_diag *d, const struct top *t)
+{
+	if (t->kind == T_TRACE)
+		return trace(d, d->owner, t);
+	/* remember the handshake for the resumptions to come */
+	if (t->sid_key && table_put(&d->by_sid, t->sid_key, t->ms, d->o.ticket_lifetime_ms))
+		return HZ_ENOMEM;
+	if (t->id_key && table_put(&d->by_id, t->id_key, t->ms, d->o.ticket_lifetime_ms))
+		return HZ_ENOMEM;
+	return 0;
+}
+
+static int run_gop(struct gop *g)
+{
+	uint64_t *c = hz_countmap_get_hashed(g->map, g->key, g->n, g->h);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
+	return 0;
+}
+
+/* Does the queued work that is due (all of it when `all`): tracing one line
+ * after it was queued, group counts two lines after, once their slot and
+ * then their record had time to arrive. */
+static int drain(struct hz_diag *d, int all)
+{
+	int rc = 0;
+
+	while (d->tq_len && !rc && (all || d->seq - d->tq[d->tq_head].seq >= AGE_TRACE)) {
+		rc = run_top(d, &d->tq[d->tq_head]);
+		d->tq_head = (d->tq_head + 1) % TQ;
+		d->tq_len--;
+	}
+	while (d->gq_len && !rc) {
+		struct gop *g = &d->gq[d->gq_head];
+		uint64_t age = d->seq - g->seq;
+		if (!all && age < AGE_GROUP) {
+			/* the rest are younger: move their prefetch on a stage */
+			for (size_t i = 0; i < d->gq_len; i++) {
+				struct gop *x = &d->gq[(d->gq_head + i) % GQ];
+				if (x->stage == 0 && d->seq - x->seq >= AGE_RECORD) {
+					hz_countmap_prefetch(x->map, x->h, 1);
+					x->stage = 1;
+				}
+			}
+			break;
+		}
+		rc = run_gop(g);
+		d->gq_head = (d->gq_head + 1) % GQ;
+		d->gq_len--;
+	}
+	return rc;
+}
+
+static int queue_top(struct hz_diag *d, const struct top *t)
+{
+	int rc = 0;
+
+	if (d->tq_len == TQ) {
+		rc = run_top(d, &d->tq[d->tq_head]);
+		d->tq_head = (d->tq_head + 1) % TQ;
+		d->tq_len--;
+	}
+	if (t->sid_key)
+		__builtin_prefetch(&d->by_sid.s[t->sid_key & d->by_sid.mask]);
+	if (t->id_key)
+		__builtin_prefetch(&d->by_id.s[t->id_key & d->by_id.mask]);
+	d->tq[(d->tq_head + d->tq_len++) % TQ] = *t;
+	return rc;
+}
+
+static int queue_group(struct hz_diag *d, struct hz_countmap *map, const char *key, size_t n)
+{
+	struct gop *g;
+	int rc = 0;
+
+	if (d->gq_len == GQ) {
+		rc = run_gop(&d->gq[d->gq_head]);
+		d->gq_head = (d->gq_head + 1) % GQ;
+		d->gq_len--;
+	}
+	g = &d->gq[(d->gq_head + d->gq_len++) % GQ];
+	g->map = map;
+	g->n = n;
+	memcpy(g->key, key, n);
+	g->h = hz_countmap_hash(key, n);
+	g->seq = d->seq;
+	g->stage = 0;
+	hz_countmap_prefetch(map, g->h, 0);
+	return rc;
 }
 
 /* The date of the line in ms, reusing the last line's minute when it matches. */
@@ -408,22 +634,32 @@ static int64_t line_ms(struct hz_diag *d, struct hz_str v)
 	return ms;
 }
 
-/* ssl_c_notafter in ms, reusing the last certificate's when it repeats. */
+/* ssl_c_notafter in ms, from the cache of recent certificates when there. */
 static int cert_end(struct hz_diag *d, struct hz_str v, int64_t *ms)
 {
-	if (v.n == d->na_n && v.n <= sizeof(d->na_key) && memcmp(v.p, d->na_key, v.n) == 0) {
-		*ms = d->na_ms;
-		return d->na_ok ? 0 : -1;
+	struct cert_date *c;
+	uint64_t h = v.n;
+
+	if (v.n > sizeof(c->key) || v.n < 8) {
+		int64_t x;
+		int ok = hz_diag_cert_date(v, &x) == 0;
+		*ms = x;
+		return ok ? 0 : -1;
 	}
-	d->na_ok = hz_diag_cert_date(v, &d->na_ms) == 0;
-	if (v.n <= sizeof(d->na_key)) {
-		memcpy(d->na_key, v.p, v.n);
-		d->na_n = v.n;
-	} else {
-		d->na_n = (size_t)-1;
+	{
+		uint64_t w1, w2;
+		memcpy(&w1, v.p, 8);
+		memcpy(&w2, v.p + v.n - 8, 8);
+		h = (h ^ w1 ^ (w2 * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
 	}
-	*ms = d->na_ms;
-	return d->na_ok ? 0 : -1;
+	c = &d->dates[(h >> 55) % HZ_DIAG_DATES];
+	if (c->n != v.n || memcmp(c->key, v.p, v.n) != 0) {
+		c->ok = hz_diag_cert_date(v, &c->ms) == 0;
+		memcpy(c->key, v.p, v.n);
+		c->n = v.n;
+	}
+	*ms = c->ms;
+	return c->ok ? 0 : -1;
 }
 
 int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
@@ -432,8 +668,17 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	int64_t ms = INT64_MIN;
 	struct hz_str fe = val(m, b->frontend), client = val(m, b->client);
 	struct hz_str has, res, used, sslv, subject;
+	struct row *w = NULL;
 	int tls, identity = 0, rc = 0;
 
+	if (s != d->owner) {
+		if (d->owner && (rc = hz_diag_flush(d)))
+			return rc;
+		d->owner = s;
+	}
+	d->seq++;
+	if ((rc = drain(d, 0)))
+		return rc;
 	if (!fe.p && proxy)
 		fe = hz_str_make(proxy, strlen(proxy));
 	if (b->date >= 0 && !m->empty[b->date])
@@ -443,7 +688,12 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 			d->first_ms = ms;
 		if (ms > d->max_ms)
 			d->max_ms = ms;
-		if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
+		w = row_for(d, s, ms, fe, &rc);
+		if (rc)
+			return rc;
+		if (w)
+			w->c[0]++;
+		else if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
 			return HZ_ENOMEM;
 	}
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
@@ -451,7 +701,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		struct hz_str rq = val(m, b->request), ts = val(m, b->term);
 		if ((rq.n == 8 && memcmp(rq.p, "<BADREQ>", 8) == 0)
 		    || (ts.n >= 2 && (ts.p[0] == 'C' || ts.p[0] == 'c') && ts.p[1] == 'R'))
-			if ((rc = hit(s, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
+			if ((rc = hit(d, s, w, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
 				return rc;
 	}
 	if (!b->verdict)
@@ -487,7 +737,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		}
 		/* one hit per line, named by the first code that is not 0 */
 		if (!rc && bad >= 0)
-			rc = hit(s, HZ_RULE_VERIFY_FAILURE, ms, fe, fe, v[bad], subject, path, line);
+			rc = hit(d, s, w, HZ_RULE_VERIFY_FAILURE, ms, fe, fe, v[bad], subject, path, line);
 		if (rc)
 			return rc;
 	}
@@ -516,33 +766,36 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 				s->tls.resumed_without_cert++;
 				if (identity) {
 					s->tls.resumed_identity_known++;
-					rc = hit(s, HZ_RULE_RESUMED_IDENTITY, ms, fe, fe, client, HZ_STR_NULL, path, line);
+					rc = hit(d, s, w, HZ_RULE_RESUMED_IDENTITY, ms, fe, fe, client, HZ_STR_NULL, path, line);
 				} else {
 					s->tls.resumed_anonymous++;
-					rc = hit(s, HZ_RULE_RESUMED_ANONYMOUS, ms, fe, fe, client, HZ_STR_NULL, path, line);
+					rc = hit(d, s, w, HZ_RULE_RESUMED_ANONYMOUS, ms, fe, fe, client, HZ_STR_NULL, path, line);
 				}
 			}
-			if (!rc)
-				rc = trace(d, s, sid_key, id_key, identity, sslv, ms);
+			if (!rc) {
+				struct top t = { T_TRACE, sid_key, id_key, d->seq, ms, d->first_ms, identity,
+						 sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0 };
+				rc = queue_top(d, &t);
+			}
 		} else {
 			if (is(has, '1')) {
 				s->tls.full_with_cert++;
 			} else {
 				s->tls.full_without_cert++;
-				rc = hit(s, HZ_RULE_FULL_NO_CERT, ms, fe, fe, client, HZ_STR_NULL, path, line);
+				rc = hit(d, s, w, HZ_RULE_FULL_NO_CERT, ms, fe, fe, client, HZ_STR_NULL, path, line);
 			}
 			/* remember the handshake for the resumptions to come */
-			if (sid_key && table_put(&d->by_sid, sid_key, ms, d->o.ticket_lifetime_ms))
-				return HZ_ENOMEM;
-			if (id_key && table_put(&d->by_id, id_key, ms, d->o.ticket_lifetime_ms))
-				return HZ_ENOMEM;
+			if (!rc && (sid_key || id_key)) {
+				struct top t = { T_PUT, sid_key, id_key, d->seq, ms, d->first_ms, identity, 0 };
+				rc = queue_top(d, &t);
+			}
 		}
 	} else if (b->has_crt >= 0) {
 		/* ssl_fc_has_crt without ssl_fc_is_resumed */
-		rc = hit(s, HZ_RULE_MISSING_FIELDS, ms, fe, fe, HZ_STR_NULL, HZ_STR_NULL, path, line);
+		rc = hit(d, s, w, HZ_RULE_MISSING_FIELDS, ms, fe, fe, HZ_STR_NULL, HZ_STR_NULL, path, line);
 		if (!rc && is(has, '0') && identity) {
 			s->tls.inferred_resumed++;
-			rc = hit(s, HZ_RULE_INFERRED_RESUMPTION, ms, fe, fe, client, HZ_STR_NULL, path, line);
+			rc = hit(d, s, w, HZ_RULE_INFERRED_RESUMPTION, ms, fe, fe, client, HZ_STR_NULL, path, line);
 		}
 	}
 	if (rc)
@@ -553,7 +806,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		struct hz_str na = val(m, b->notafter);
 		int64_t end;
 		if (na.p && cert_end(d, na, &end) == 0 && end - ms < d->o.expiry_warn_ms)
-			rc = hit(s, HZ_RULE_CERT_EXPIRING, ms, fe, subject, na, HZ_STR_NULL, path, line);
+			rc = hit(d, s, w, HZ_RULE_CERT_EXPIRING, ms, fe, subject, na, HZ_STR_NULL, path, line);
 	}
 	return rc;
 }

@@ -32,6 +32,11 @@ void hz_diag_free(struct hz_diag *d);
 int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
 		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line);
 
+/* Moves the series counted since the last flush into the summary they were
+ * counted for; call once the scan is over, before reading s->series.
+ * Returns 0 or HZ_ENOMEM. */
+int hz_diag_flush(struct hz_diag *d);
+
 /* YYMMDDhhmmssZ (ssl_c_notafter) as epoch milliseconds; -1 when malformed. */
 int hz_diag_cert_date(struct hz_str v, int64_t *ms);
 

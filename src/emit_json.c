@@ -184,13 +184,13 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 		const struct hz_rule_hits *h;
 		struct hz_countmap_entry *e;
 		json_t *groups = json_array(), *ex = json_array(), *corr, *o;
-		size_t ng;
+		size_t ng, nt = 0;
 
 		hz_finding_view(s, &f[i], &d);
 		h = d.hits;
-		e = hz_countmap_sorted(h->groups, 0);
+		e = hz_countmap_top(h->groups, 0, 10, &nt);
 		ng = hz_countmap_size(h->groups);
-		for (size_t k = 0; e && groups && k < ng && k < 10; k++)
+		for (size_t k = 0; e && groups && k < nt; k++)
 			json_array_append_new(groups, json_pack("{s:o,s:I}", "group", jstr(e[k].key, e[k].n),
 								"count", (json_int_t)e[k].vals[0]));
 		free(e);

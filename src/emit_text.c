@@ -244,13 +244,13 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 		struct hz_finding_view d;
 		const struct hz_rule_hits *h;
 		struct hz_countmap_entry *e;
-		size_t ng;
+		size_t ng, nt = 0;
 		char a[40], b[40], line[400];
 		const char *words = hz_correlation_words(f[i].r);
 
 		hz_finding_view(s, &f[i], &d);
 		h = d.hits;
-		e = hz_countmap_sorted(h->groups, 0);
+		e = hz_countmap_top(h->groups, 0, 5, &nt);
 		ng = hz_countmap_size(h->groups);
 		clock_of(a, sizeof(a), h->first_ms);
 		clock_of(b, sizeof(b), h->last_ms);
@@ -270,7 +270,7 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 		}
 		if (e && ng && (ng > 1 || e[0].n > 0)) {
 			fprintf(out, "    By %s:", d.group_by && d.group_by[0] ? d.group_by : "group");
-			for (size_t k = 0; k < ng && k < 5; k++)
+			for (size_t k = 0; k < nt; k++)
 				fprintf(out, "%s %s (%" PRIu64 ")", k ? "," : "", label(lb, sizeof(lb), e[k].key, e[k].n),
 					e[k].vals[0]);
 			if (ng > 5)

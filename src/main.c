@@ -77,6 +77,10 @@ static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 		failed = 1;
 	}
 	cli_progress_done(prog);
+	if (router && failed != HZ_EXIT_INTERNAL && hz_router_finish(router, s)) {
+		cli_error("out of memory");
+		failed = HZ_EXIT_INTERNAL;
+	}
 	return failed;
 }
 

@@ -52,6 +52,23 @@ int main(void)
 	CHECK(e && e[0].vals[0] == 107 && strcmp(e[0].key, "k13") == 0);
 	CHECK(e && e[1].vals[0] == 7 && strcmp(e[1].key, "k1000") == 0);
 	free(e);
+	/* the top k are the first k of the full sort, for every k, on both
+	 * columns (column 1 is 2x column 0 except k13 and only-b) */
+	for (size_t col = 0; col < 2; col++) {
+		struct hz_countmap_entry *all = hz_countmap_sorted(a, col);
+		static const size_t ks[] = { 0, 1, 2, 5, 10, 9999, 10001, 20000 };
+		for (size_t q = 0; all && q < sizeof(ks) / sizeof(ks[0]); q++) {
+			size_t n = 99, bad = 0;
+			struct hz_countmap_entry *t = hz_countmap_top(a, col, ks[q], &n);
+			CHECK(t != NULL);
+			CHECK_EQ_INT(n, ks[q] < 10001 ? ks[q] : 10001);
+			for (size_t i = 0; t && i < n; i++)
+				bad += t[i].key != all[i].key;
+			CHECK_EQ_INT(bad, 0);
+			free(t);
+		}
+		free(all);
+	}
 	e = hz_countmap_sorted_by_key(c);
 	CHECK(e && e[0].n == 0 && e[1].n == 1 && e[2].n == 3);
 	free(e);

@@ -13,8 +13,17 @@ struct hz_countmap *hz_countmap_new(size_t nvals);
 void hz_countmap_free(struct hz_countmap *m);
 
 /* The counters of `key` (created zeroed on first sight), or NULL when out of
- * memory. The pointer is valid until the next call that inserts a key. */
+ * memory. The pointer is valid as long as the map. */
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n);
+
+/* For callers that look up many keys in large maps: hash a key, prefetch
+ * what its lookup will touch some time before doing it (stage 0 loads its
+ * slot; stage 1, once the slot has arrived, the record the slot names), then
+ * get its counters with the hash. Prefetching never changes the map, and a
+ * map that grew in between only makes the prefetch useless. */
+uint64_t hz_countmap_hash(const char *key, size_t n);
+void hz_countmap_prefetch(const struct hz_countmap *m, uint64_t h, int stage);
+uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t n, uint64_t h);
 
 /* The counters of `key`, or NULL when it was never seen. */
 const uint64_t *hz_countmap_find(const struct hz_countmap *m, const char *key, size_t n);
@@ -29,11 +38,17 @@ struct hz_countmap_entry {
 	const char *key;      /* NUL-terminated copy (may also hold NULs: use n) */
 	size_t n;
 	const uint64_t *vals;
+	uint64_t weight;      /* vals[col] of the sort, 0 by key */
 };
 
 /* Entries sorted by vals[col] descending, then key ascending: a malloc'd
  * array of hz_countmap_size() entries for the caller to free(), or NULL. */
 struct hz_countmap_entry *hz_countmap_sorted(const struct hz_countmap *m, size_t col);
+
+/* The k heaviest entries by vals[col] (fewer when the map is smaller; *n
+ * says how many), in the order of hz_countmap_sorted, without sorting the
+ * rest: a malloc'd array for the caller to free(), or NULL. */
+struct hz_countmap_entry *hz_countmap_top(const struct hz_countmap *m, size_t col, size_t k, size_t *n);
 
 /* The same, sorted by key (byte order). */
 struct hz_countmap_entry *hz_countmap_sorted_by_key(const struct hz_countmap *m);

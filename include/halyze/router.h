@@ -41,6 +41,11 @@ size_t hz_router_count(const struct hz_router *r);
 int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
 		      uint64_t lineno, const char **why);
 
+/* Ends a scan: moves what the router still holds for s (the series of the
+ * last buckets) into s. Call after the last line, before emitting s.
+ * Returns 0 or HZ_ENOMEM. */
+int hz_router_finish(struct hz_router *r, struct hz_summary *s);
+
 /* Diagnosis settings; 0 in a field means its default. */
 struct hz_diag_opts {
 	int64_t ticket_lifetime_ms;   /* session tracing window; default 7200 s */

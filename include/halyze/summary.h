@@ -147,6 +147,11 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src);
 int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
 		   const char *group, size_t group_n, const char *file, uint64_t line);
 
+/* hz_summary_hit without the series and the group: for a caller that
+ * counts the rule's series itself (adding them with hz_summary_series later)
+ * and its group in s->hits[rule].groups. */
+int hz_summary_hit_only(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *file, uint64_t line);
+
 /* The index of the user rule `name`, added when new (strings copied; NULLs
  * allowed); -1 when out of memory. */
 long hz_summary_user_rule(struct hz_summary *s, const char *name, enum hz_severity sev, const char *explain,
