@@ -37,6 +37,8 @@ struct cli_opts {
 	size_t max_line;
 	size_t samples;
 	size_t top;
+	size_t jobs;             /* -j; 0: the number of cores */
+	size_t slice_size;       /* --slice-size */
 	const char *output;
 	const char *partial;     /* --partial FILE */
 	const char **formats;    /* --format, repeatable */

@@ -16,7 +16,7 @@
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
-	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE
 };
 
 struct opt_doc {
@@ -57,6 +57,10 @@ static const struct opt_doc table[] = {
 	  "warn about client certificates expiring within N days of the log (default 30)" },
 	{ { "bucket", required_argument, NULL, OPT_BUCKET }, 0, "SECONDS",
 	  "width of the time buckets behind load correlation (default 60)" },
+	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
+	  "threads: inputs in parallel, big plain files in slices (default: the cores)" },
+	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
+	  "plain files of twice this size or more are cut for the threads (default 32M)" },
 	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
 	  "exit with status 3 when any line could not be parsed" },
 	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
@@ -187,6 +191,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->bucket = 60;
 	o->samples = 5;
 	o->top = 20;
+	o->jobs = 0;
+	o->slice_size = 32u << 20;
 	for (size_t i = 0; i < NOPTS; i++) {
 		longopts[i] = table[i].o;
 		if (table[i].shortopt) {
@@ -251,6 +257,18 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_SAMPLES:
 			if (parse_size(optarg, 0, 10000, &o->samples)) {
 				usage_error("--samples: '%s' is not a number from 0 to 10000", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			if (parse_size(optarg, 1, 256, &o->jobs)) {
+				usage_error("--jobs: '%s' is not a number from 1 to 256", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_SLICE:
+			if (parse_size(optarg, 1024, (size_t)1 << 40, &o->slice_size)) {
+				usage_error("--slice-size: '%s' is not a size from 1k to 1T", optarg);
 				return HZ_EXIT_USAGE;
 			}
 			break;

@@ -180,11 +180,20 @@ void cli_progress_cb(void *ud, const struct hz_progress *pr)
 		return;
 	p->last = now;
 	el = since(&p->t0, &now);
+	if (!pr->path) {
+		/* totals of every input, from the threads */
+		p->done_before = 0;
+		p->lines_before = 0;
+		fprintf(stderr, "\r\033[Khalyze: %zu input%s  %.1f MiB", p->n, p->n == 1 ? "" : "s",
+			(double)pr->bytes_in / 1048576.0);
+	}
 	done = p->done_before + pr->bytes_in;
 	rate = el > 0 ? (double)done / el : 0;
-	hz_escape(name, 48, pr->path, strlen(pr->path), HZ_ESC_TERMINAL);
-	fprintf(stderr, "\r\033[Khalyze: [%zu/%zu] %s  %.1f MiB", p->index + 1, p->n, name,
-		(double)done / 1048576.0);
+	if (pr->path) {
+		hz_escape(name, 48, pr->path, strlen(pr->path), HZ_ESC_TERMINAL);
+		fprintf(stderr, "\r\033[Khalyze: [%zu/%zu] %s  %.1f MiB", p->index + 1, p->n, name,
+			(double)done / 1048576.0);
+	}
 	if (p->total > 0 && done <= p->total) {
 		frac = (double)done / (double)p->total;
 		fprintf(stderr, " of %.1f MiB (%.0f%%)", (double)p->total / 1048576.0, 100 * frac);

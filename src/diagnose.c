@@ -90,6 +90,7 @@ struct table {
 	size_t mask, count;
 	struct fifo_ent *q;     /* insertion order, for eviction by age */
 	size_t qcap, qhead, qlen;
+	size_t max;             /* the queue's cap: the oldest go beyond it */
 };
 
 /* The series of one (bucket, frontend) while lines keep coming for it:
@@ -147,6 +148,9 @@ struct top {
 
 struct hz_diag {
 	struct hz_diag_opts o;
+	int split;                  /* one part of a scan split among threads */
+	struct top *cand;           /* resumptions an earlier part may trace */
+	size_t ncand, candcap;
 	uint64_t seq;               /* lines recorded */
 	struct gop gq[GQ];
 	size_t gq_head, gq_len;
@@ -170,9 +174,27 @@ static int table_init(struct table *t, size_t cap)
 {
 	t->mask = 1023;
 	t->s = calloc(t->mask + 1, sizeof(*t->s));
-	t->qcap = cap;
-	t->q = malloc(cap * sizeof(*t->q));
+	t->max = cap;
+	t->qcap = 1024;
+	t->q = malloc(t->qcap * sizeof(*t->q));
 	return t->s && t->q ? 0 : -1;
+}
+
+/* The queue doubles up to max entries, unwrapped into the new array. */
+static int queue_grow(struct table *t)
+{
+	size_t ncap = t->qcap * 2 > t->max ? t->max : t->qcap * 2;
+	struct fifo_ent *nq = malloc(ncap * sizeof(*nq));
+
+	if (!nq)
+		return -1;
+	for (size_t i = 0; i < t->qlen; i++)
+		nq[i] = t->q[(t->qhead + i) % t->qcap];
+	free(t->q);
+	t->q = nq;
+	t->qcap = ncap;
+	t->qhead = 0;
+	return 0;
 }
 
 static void table_free(struct table *t)
@@ -246,7 +268,7 @@ static void table_evict(struct table *t, int64_t now, int64_t window)
 {
 	while (t->qlen > 0) {
 		struct fifo_ent *e = &t->q[t->qhead];
-		if (t->qlen < t->qcap && (now == INT64_MIN || e->ms == INT64_MIN || e->ms >= now - window))
+		if (t->qlen < t->max && (now == INT64_MIN || e->ms == INT64_MIN || e->ms >= now - window))
 			break;
 		struct slot *s = table_find(t, e->key);
 		if (s && s->ms == e->ms)
@@ -273,6 +295,8 @@ static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
 		t->count++;
 	}
 	s->ms = ms;
+	if (t->qlen == t->qcap && queue_grow(t))
+		return -1;
 	t->q[(t->qhead + t->qlen) % t->qcap] = (struct fifo_ent){ key, ms };
 	t->qlen++;
 	return 0;
@@ -396,6 +420,7 @@ void hz_diag_free(struct hz_diag *d)
 		return;
 	table_free(&d->by_sid);
 	table_free(&d->by_id);
+	free(d->cand);
 	free(d);
 }
 
@@ -505,6 +530,19 @@ static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 	}
 	if (t->id_key && (x = table_find(&d->by_id, t->id_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
 		s->tls.resumed_traced++;
+		return 0;
+	}
+	if (d->split && (ms == INT64_MIN || t->first_ms == INT64_MAX || ms - t->first_ms <= w)) {
+		/* an earlier part may hold its handshake: hz_diag_join decides */
+		if (d->ncand == d->candcap) {
+			size_t ncap = d->candcap ? d->candcap * 2 : 256;
+			struct top *nc = realloc(d->cand, ncap * sizeof(*nc));
+			if (!nc)
+				return HZ_ENOMEM;
+			d->cand = nc;
+			d->candcap = ncap;
+		}
+		d->cand[d->ncand++] = *t;
 		return 0;
 	}
 	s->tls.resumed_untraced++;
@@ -809,4 +847,52 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 			rc = hit(d, s, w, HZ_RULE_CERT_EXPIRING, ms, fe, subject, na, HZ_STR_NULL, path, line);
 	}
 	return rc;
+}
+
+void hz_diag_set_split(struct hz_diag *d, int on)
+{
+	d->split = on;
+}
+
+const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d)
+{
+	return &d->o;
+}
+
+/* Adds the handshakes table `from` remembers (oldest first) to `to`. */
+static int carry_table(struct table *to, const struct table *from, int64_t window)
+{
+	for (size_t i = 0; i < from->qlen; i++) {
+		const struct fifo_ent *e = &from->q[(from->qhead + i) % from->qcap];
+		const struct slot *x = table_find(from, e->key);
+		/* a key put again later: only its last put is live */
+		if (x && x->ms == e->ms && table_put(to, e->key, e->ms, window))
+			return -1;
+	}
+	return 0;
+}
+
+int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s)
+{
+	int rc;
+
+	if ((rc = hz_diag_flush(part)))
+		return rc;
+	for (size_t i = 0; i < part->ncand; i++) {
+		struct top t = part->cand[i];
+		/* what the first date was when a single scan saw this line */
+		if (carry->first_ms < t.first_ms)
+			t.first_ms = carry->first_ms;
+		if ((rc = trace(carry, s, &t)))
+			return rc;
+	}
+	part->ncand = 0;
+	if (part->first_ms < carry->first_ms)
+		carry->first_ms = part->first_ms;
+	if (part->max_ms > carry->max_ms)
+		carry->max_ms = part->max_ms;
+	if (carry_table(&carry->by_sid, &part->by_sid, carry->o.ticket_lifetime_ms)
+	    || carry_table(&carry->by_id, &part->by_id, carry->o.ticket_lifetime_ms))
+		return HZ_ENOMEM;
+	return 0;
 }

@@ -37,6 +37,21 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
  * Returns 0 or HZ_ENOMEM. */
 int hz_diag_flush(struct hz_diag *d);
 
+/* Part mode, for a scan split among threads (each part on its own diag, in
+ * input order): resumptions this part cannot trace and an earlier part
+ * could are kept for hz_diag_join instead of being counted. */
+void hz_diag_set_split(struct hz_diag *d, int on);
+
+/* Joins the next part, in input order: `carry` (not in part mode) holds
+ * the handshakes of the parts before; the part's kept resumptions are traced
+ * against it and counted into s (the part's summary), then carry takes the
+ * part's handshakes. The result is what one scan in order would count,
+ * when dates do not go back in time from one part to the next by more than
+ * the ticket lifetime. Returns 0 or HZ_ENOMEM. */
+int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s);
+
+const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d);
+
 /* YYMMDDhhmmssZ (ssl_c_notafter) as epoch milliseconds; -1 when malformed. */
 int hz_diag_cert_date(struct hz_str v, int64_t *ms);
 

@@ -9,6 +9,7 @@
 #include "halyze/events.h"
 #include "halyze/router.h"
 #include "halyze/rulelang.h"
+#include "halyze/pscan.h"
 #include "halyze/scan.h"
 #include "halyze/summary.h"
 #include "cli.h"
@@ -22,10 +23,20 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL);
 }
 
+/* Wakes a worker thread out of a blocking read once the scan is to stop. */
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
 static void catch_signals(void)
 {
 	struct sigaction sa;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -33,10 +44,61 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+static size_t threads_for(const struct cli_opts *o)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* events keep the input's order on one stream; user rules hold PCRE2
+	 * match data per format */
+	if (o->events || o->rules)
+		return 1;
+	if (o->jobs)
+		return o->jobs;
+	return n > 0 ? (size_t)n : 1;
+}
+
+/* The scan on several threads (see hz_pscan): the same result as one. */
+static int scan_parallel(const struct cli_opts *o, struct hz_summary *s, struct hz_router *router,
+			 struct hz_scan_opts *so, struct cli_progress *prog, size_t threads)
+{
+	struct hz_pscan_opts po = { (unsigned)threads, o->slice_size, SIGUSR1 };
+	struct hz_pscan_input *in = calloc(o->ninputs, sizeof(*in));
+	int failed = 0, rc;
+
+	if (!in) {
+		cli_error("out of memory");
+		return HZ_EXIT_INTERNAL;
+	}
+	rc = hz_pscan(s, router, (const char *const *)o->inputs, o->ninputs, so, &po, in);
+	cli_progress_done(prog);
+	for (size_t i = 0; i < o->ninputs; i++) {
+		struct hz_err *err = &in[i].err;
+		if (in[i].rc >= 0)
+			continue;
+		for (size_t k = 0; k < s->nfiles; k++)
+			if (strcmp(s->files[k].path, o->inputs[i]) == 0 && err->line && s->files[k].lines) {
+				size_t m = strlen(err->msg);
+				snprintf(err->msg + m, sizeof(err->msg) - m, " (kept %llu lines)",
+					 (unsigned long long)s->files[k].lines);
+				break;
+			}
+		cli_report(err);
+		failed = in[i].rc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : failed ? failed : 1;
+	}
+	free(in);
+	if (rc == HZ_ENOMEM) {
+		if (!failed)
+			cli_error("out of memory");
+		return HZ_EXIT_INTERNAL;
+	}
+	return failed;
+}
+
 /* Scans every input into s; returns 1 when one could not be read completely,
  * or HZ_EXIT_INTERNAL when memory ran out. */
 static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_router *router)
 {
+	size_t threads = threads_for(o);
 	struct hz_scan_opts so;
 	struct cli_progress *prog = NULL;
 	struct hz_err err;
@@ -55,6 +117,8 @@ static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 		so.progress = cli_progress_cb;
 		so.progress_ud = prog;
 	}
+	if (threads > 1 && !(o->ninputs == 1 && strcmp(o->inputs[0], "-") == 0))
+		return scan_parallel(o, s, router, &so, prog, threads);
 	for (size_t i = 0; i < o->ninputs && !interrupted; i++) {
 		int rc;
 

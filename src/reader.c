@@ -51,6 +51,7 @@ struct hz_reader {
 	char *name;
 	size_t max_line;
 	volatile sig_atomic_t *stop;
+	uint64_t limit;     /* bytes left to read of a slice; UINT64_MAX: no slice */
 
 	char *buf;          /* decompressed text; [start, end) not yet delivered */
 	size_t cap, start, end;
@@ -235,7 +236,13 @@ static size_t gz_fill(struct hz_reader *r)
 static size_t plain_fill(struct hz_reader *r)
 {
 	size_t room = r->cap - r->end;
-	ssize_t got = read_full(r, r->fd, r->buf + r->end, room < CHUNK ? room : CHUNK);
+	ssize_t got;
+
+	if (room > CHUNK)
+		room = CHUNK;
+	if (room > r->limit)
+		room = (size_t)r->limit;
+	got = room ? read_full(r, r->fd, r->buf + r->end, room) : 0;
 
 	if (got < 0) {
 		set_pending(r, HZ_EREAD, "%s", strerror(errno));
@@ -247,6 +254,8 @@ static size_t plain_fill(struct hz_reader *r)
 	}
 	r->end += (size_t)got;
 	r->st.bytes_in += (uint64_t)got;
+	if (r->limit != UINT64_MAX)
+		r->limit -= (uint64_t)got;
 	return (size_t)got;
 }
 
@@ -277,7 +286,7 @@ static int sniff(struct hz_reader *r, struct hz_err *err)
 			return r->pending;
 		}
 	}
-	if (r->end >= 2 && (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
+	if (r->limit == UINT64_MAX && r->end >= 2 && (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
 		r->zin = malloc(CHUNK);
 		if (!r->zin)
 			return hz_err_set(err, HZ_ENOMEM, r->name, "cannot allocate the inflate buffer");
@@ -313,6 +322,7 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 	r->name = strdup(name ? name : "-");
 	r->max_line = opts && opts->max_line ? opts->max_line : HZ_READER_DEFAULT_MAX_LINE;
 	r->stop = opts ? opts->stop : NULL;
+	r->limit = opts && opts->limit ? opts->limit : UINT64_MAX;
 	r->cap = r->max_line + 1 + CHUNK;
 	r->buf = malloc(r->cap);
 	r->ovl = malloc(OVERLONG_KEEP);

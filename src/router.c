@@ -28,6 +28,7 @@ struct route {
 struct hz_router {
 	struct route *r;
 	size_t n, cap;
+	int borrowed;              /* a fork: r belongs to the parent */
 	size_t last;               /* the route that matched last */
 	struct hz_match m;         /* scratch for one line */
 	struct hz_events *events;  /* NDJSON sink, or NULL */
@@ -62,6 +63,49 @@ int hz_router_set_diag(struct hz_router *r, const struct hz_diag_opts *o)
 	return 0;
 }
 
+struct hz_router *hz_router_fork(const struct hz_router *parent)
+{
+	struct hz_router *r;
+
+	if (parent->events || parent->ruleset)
+		return NULL;   /* one sink, and PCRE2 match data: not shared */
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->r = parent->r;
+	r->n = parent->n;
+	r->borrowed = 1;
+	r->no_diag = parent->no_diag;
+	r->diag = hz_diag_new(hz_diag_options(parent->diag));
+	if (!r->diag) {
+		free(r);
+		return NULL;
+	}
+	hz_diag_set_split(r->diag, 1);
+	return r;
+}
+
+struct hz_diag *hz_router_detach(struct hz_router *fork, int *rc)
+{
+	struct hz_diag *part = fork->diag, *fresh = hz_diag_new(hz_diag_options(part));
+
+	*rc = fresh ? hz_diag_flush(part) : HZ_ENOMEM;
+	if (*rc) {
+		hz_diag_free(fresh);
+		return NULL;
+	}
+	hz_diag_set_split(fresh, 1);
+	fork->diag = fresh;
+	return part;
+}
+
+int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s)
+{
+	int rc = hz_diag_join(parent->diag, part, s);
+	hz_diag_free(part);
+	return rc;
+}
+
 int hz_router_finish(struct hz_router *r, struct hz_summary *s)
 {
 	(void)s;   /* the diagnosis remembers the summary it counts for */
@@ -72,7 +116,7 @@ void hz_router_free(struct hz_router *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->n && !r->borrowed; i++) {
 		free(r->r[i].name);
 		free(r->r[i].tag);
 		free(r->r[i].proxy);
@@ -80,7 +124,8 @@ void hz_router_free(struct hz_router *r)
 		hz_rules_binding_free(r->r[i].rules);
 	}
 	free(r->user_index);
-	free(r->r);
+	if (!r->borrowed)
+		free(r->r);
 	hz_diag_free(r->diag);
 	free(r);
 }

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "halyze/envelope.h"
 #include "halyze/fields.h"
@@ -105,29 +108,14 @@ static void finish_file(struct hz_summary *s, long k, const struct hz_reader *r,
 	}
 }
 
-int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
-		 struct hz_err *err)
+/* Every line of r into s; 0 at the end, 1 when stopped, or a negative
+ * status with err filled. */
+static int scan_reader(struct hz_summary *s, struct hz_reader *r, const char *path, const struct hz_scan_opts *o,
+		       struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line, o->stop };
-	struct hz_reader *r = NULL;
 	struct hz_line l;
-	struct hz_err local;
-	long k;
-
-	if (!path)
-		path = "-";
-	k = hz_summary_add_file(s, path);
 	int rc;
 
-	if (!err)
-		err = &local;
-	if (k < 0)
-		return hz_err_set(err, HZ_ENOMEM, path, "out of memory");
-	rc = hz_reader_open(&r, path, &ro, err);
-	if (rc) {
-		finish_file(s, k, NULL, err, rc);
-		return rc;
-	}
 	while ((rc = hz_reader_next(r, &l, err)) == 1) {
 		s->lines++;
 		rc = account(s, o, path, &l);
@@ -152,7 +140,64 @@ int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_op
 		s->partial = 1;
 		rc = 1;
 	}
+	return rc;
+}
+
+int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
+		 struct hz_err *err)
+{
+	struct hz_reader_opts ro = { o->max_line, o->stop, 0 };
+	struct hz_reader *r = NULL;
+	struct hz_err local;
+	long k;
+	int rc;
+
+	if (!path)
+		path = "-";
+	if (!err)
+		err = &local;
+	k = hz_summary_add_file(s, path);
+	if (k < 0)
+		return hz_err_set(err, HZ_ENOMEM, path, "out of memory");
+	rc = hz_reader_open(&r, path, &ro, err);
+	if (rc) {
+		finish_file(s, k, NULL, err, rc);
+		return rc;
+	}
+	rc = scan_reader(s, r, path, o, err);
 	finish_file(s, k, r, err, rc);
 	hz_reader_free(r);
+	return rc;
+}
+
+int hz_scan_slice(struct hz_summary *s, const char *path, uint64_t start, uint64_t len,
+		  const struct hz_scan_opts *o, struct hz_file_summary *f, struct hz_err *err)
+{
+	struct hz_reader_opts ro = { o->max_line, o->stop, len };
+	struct hz_reader *r = NULL;
+	int fd, rc;
+
+	memset(f, 0, sizeof(*f));
+	if (len == 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hz_err_set(err, HZ_EOPEN, path, "%s", strerror(errno));
+	if (lseek(fd, (off_t)start, SEEK_SET) < 0) {
+		rc = hz_err_set(err, HZ_EREAD, path, "%s", strerror(errno));
+		close(fd);
+		return rc;
+	}
+	rc = hz_reader_open_fd(&r, fd, path, &ro, err);
+	if (!rc) {
+		const struct hz_reader_stats *st;
+		rc = scan_reader(s, r, path, o, err);
+		st = hz_reader_stats(r);
+		f->bytes = st->bytes_in;
+		f->text_bytes = st->bytes_out;
+		f->lines = st->lines;
+		hz_reader_free(r);
+	}
+	close(fd);
 	return rc;
 }

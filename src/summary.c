@@ -258,6 +258,25 @@ int hz_summary_series(struct hz_summary *s, int64_t ms, const char *frontend, si
 	return 0;
 }
 
+static void shift_hits(struct hz_rule_hits *h, uint64_t base)
+{
+	for (size_t k = 0; k < h->nexamples; k++)
+		h->examples[k].line += base;
+}
+
+void hz_summary_shift_lines(struct hz_summary *s, uint64_t base)
+{
+	for (size_t i = 0; i < s->nsamples; i++)
+		s->samples[i].line += base;
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++)
+		shift_hits(&s->hits[r], base);
+	for (size_t k = 0; k < s->nuser; k++)
+		shift_hits(&s->user[k].hits, base);
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].error_line)
+			s->files[i].error_line += base;
+}
+
 long hz_summary_add_file(struct hz_summary *s, const char *path)
 {
 	if (s->nfiles == s->files_cap) {

@@ -29,6 +29,10 @@ struct hz_reader_opts {
 	 * ends there, cleanly: a live pipe does not hold up a partial summary.
 	 * NULL: interrupted reads are retried. */
 	volatile sig_atomic_t *stop;
+	/* A slice of a plain file (to share one file among threads): the
+	 * reader reads from the descriptor's current offset and stops after
+	 * `limit` bytes; the text is never taken for gzip. 0: the whole input. */
+	uint64_t limit;
 };
 
 struct hz_reader_stats {

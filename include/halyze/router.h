@@ -46,6 +46,25 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
  * Returns 0 or HZ_ENOMEM. */
 int hz_router_finish(struct hz_router *r, struct hz_summary *s);
 
+/* A router for another thread: it shares parent's formats (parent must
+ * outlive it and not change), with its own line scratch and diagnosis. Its
+ * diagnosis is in part mode: see hz_router_join. NULL when out of memory,
+ * or when parent has events or user rules (which are not shared). */
+struct hz_router *hz_router_fork(const struct hz_router *parent);
+
+struct hz_diag;
+/* Ends one part of a split scan on a fork: takes the fork's diagnosis of
+ * that part (its series already in the part's summary) and gives the fork
+ * a fresh one for its next part. NULL with *rc = HZ_ENOMEM on failure. */
+struct hz_diag *hz_router_detach(struct hz_router *fork, int *rc);
+
+/* Joins a detached part into the parts joined before, in input order and
+ * from one thread, so that session tracing crosses parts as in one scan:
+ * the part's resumptions that only earlier parts could trace are counted
+ * into s (the part's summary, to be merged after). Frees part. Returns 0 or
+ * HZ_ENOMEM. */
+int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s);
+
 /* Diagnosis settings; 0 in a field means its default. */
 struct hz_diag_opts {
 	int64_t ticket_lifetime_ms;   /* session tracing window; default 7200 s */

@@ -41,4 +41,12 @@ struct hz_scan_opts {
 int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *opts,
 		 struct hz_err *err);
 
+/* Scans the bytes [start, start + len) of the plain file `path` into s, the
+ * way hz_scan_path scans a file, except that s gets no file entry: the
+ * slice's figures go to *f, and its line numbers count from 1 at start
+ * (see hz_summary_shift_lines). start must be 0 or just after a newline.
+ * Returns as hz_scan_path does. */
+int hz_scan_slice(struct hz_summary *s, const char *path, uint64_t start, uint64_t len,
+		  const struct hz_scan_opts *o, struct hz_file_summary *f, struct hz_err *err);
+
 #endif

@@ -132,6 +132,10 @@ void hz_summary_free(struct hz_summary *s);
 /* Appends an input (path copied). Returns its index, or -1 when out of memory. */
 long hz_summary_add_file(struct hz_summary *s, const char *path);
 
+/* Adds base to every line number s keeps (samples, rule examples, errors):
+ * for the summary of a slice of a file that did not start at line 1. */
+void hz_summary_shift_lines(struct hz_summary *s, uint64_t base);
+
 /* Records an unparsed line under `reason` (a static or long-lived string);
  * keeps it as a sample while there is room. Returns 0 or HZ_ENOMEM. */
 int hz_summary_unparsed(struct hz_summary *s, const char *reason, const char *file,
