@@ -108,6 +108,7 @@ static int scan_all(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 	so.max_line = o->max_line;
 	so.headers_only = o->headers_only;
 	so.stop = &interrupted;
+	so.inflate_thread = threads > 1;
 	if (router) {
 		so.traffic = hz_router_consume;
 		so.traffic_ud = router;

@@ -148,7 +148,10 @@ static int plan_input(struct pscan *ps, size_t i, uint64_t slice_bytes, size_t *
 	struct stat sb;
 	int fd = -1;
 
-	if (slice_bytes && strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+	/* stat first: opening a FIFO would block, and closing it would lose
+	 * what its writer sent */
+	if (slice_bytes && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)
+	    && (uint64_t)sb.st_size >= 2 * slice_bytes && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
 		unsigned char magic[2];
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= 2 * slice_bytes
 		    && pread(fd, magic, 2, 0) == 2 && !(magic[0] == 0x1f && magic[1] == 0x8b)) {

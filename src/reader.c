@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef HZ_HAVE_ISAL
@@ -78,6 +79,34 @@ struct hz_reader {
 	uint64_t member;    /* gzip members started */
 
 	struct hz_reader_stats st;
+
+	struct ahead *ahead;   /* gzip inflated on a thread of its own, or NULL */
+};
+
+/* Inflating ahead: a thread runs an inner reader's gz_fill into blocks
+ * while this one splits the previous blocks into lines. The inner reader
+ * owns the descriptor's reading, the inflater and the compressed input;
+ * errors travel with the block they end, so they are reported after the
+ * text before them, as without the thread. */
+#define NBLOCKS 4
+struct block {
+	char *p;
+	size_t n;
+	int eof, pending;
+	struct hz_err perr;
+	uint64_t bytes_in;
+};
+
+struct ahead {
+	pthread_t tid;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct block b[NBLOCKS];
+	size_t head, len;      /* filled blocks, oldest first */
+	size_t off;            /* bytes of the head block already taken */
+	int quit;
+	struct hz_reader *inner;
 };
 
 /* read(2), retried on EINTR unless the caller asked to stop: then 0, the
@@ -259,6 +288,153 @@ static size_t plain_fill(struct hz_reader *r)
 	return (size_t)got;
 }
 
+static void *ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	struct hz_reader *in = a->inner;
+
+	for (;;) {
+		struct block *b;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->len == NBLOCKS && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->quit) {
+			pthread_mutex_unlock(&a->mu);
+			break;
+		}
+		b = &a->b[(a->head + a->len) % NBLOCKS];
+		pthread_mutex_unlock(&a->mu);
+
+		in->buf = b->p;
+		in->cap = CHUNK;
+		in->start = in->end = 0;
+		while (in->end < in->cap && !in->eof)
+			gz_fill(in);
+		in->text_off += in->end;
+		b->n = in->end;
+		b->eof = in->eof;
+		b->pending = in->pending;
+		if (in->pending)
+			b->perr = in->perr;
+		b->bytes_in = in->st.bytes_in;
+
+		pthread_mutex_lock(&a->mu);
+		a->len++;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (b->eof)
+			break;
+	}
+	return NULL;
+}
+
+/* Copies inflated text from the blocks into buf[end, cap). */
+static void ahead_take(struct hz_reader *r)
+{
+	struct ahead *a = r->ahead;
+	struct block *b;
+	size_t room = r->cap - r->end, k;
+
+	pthread_mutex_lock(&a->mu);
+	while (a->len == 0)
+		pthread_cond_wait(&a->cv, &a->mu);
+	b = &a->b[a->head];
+	pthread_mutex_unlock(&a->mu);
+
+	k = b->n - a->off < room ? b->n - a->off : room;
+	memcpy(r->buf + r->end, b->p + a->off, k);
+	r->end += k;
+	a->off += k;
+	r->st.bytes_in = b->bytes_in;
+	if (a->off < b->n)
+		return;
+	if (b->pending) {
+		r->pending = b->pending;
+		r->perr = b->perr;
+		snprintf(r->perr.file, sizeof(r->perr.file), "%s", r->name);
+	}
+	if (b->eof) {
+		r->eof = 1;
+		return;   /* the thread is done: the block stays */
+	}
+	pthread_mutex_lock(&a->mu);
+	a->off = 0;
+	a->head = (a->head + 1) % NBLOCKS;
+	a->len--;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_free(struct ahead *a)
+{
+	if (!a)
+		return;
+	if (a->started) {
+		pthread_mutex_lock(&a->mu);
+		a->quit = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->tid, NULL);
+	}
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	for (int i = 0; i < NBLOCKS; i++)
+		free(a->b[i].p);
+	if (a->inner) {
+		a->inner->buf = NULL;   /* a block, freed above */
+		a->inner->fd = -1;
+		hz_reader_free(a->inner);
+	}
+	free(a);
+}
+
+/* Hands the gzip state of r to an inner reader inflating on a thread. A
+ * failure leaves r inflating by itself. */
+static void ahead_start(struct hz_reader *r)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+	struct hz_reader *in;
+
+	if (!a)
+		return;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	for (int i = 0; i < NBLOCKS; i++)
+		if (!(a->b[i].p = malloc(CHUNK))) {
+			ahead_free(a);
+			return;
+		}
+	in = a->inner = calloc(1, sizeof(*in));
+	if (!in || !(in->name = strdup(r->name))) {
+		ahead_free(a);
+		return;
+	}
+	in->fd = r->fd;
+	in->stop = r->stop;
+	in->limit = UINT64_MAX;
+	in->max_line = r->max_line;
+	in->gz = 1;
+	in->inf = r->inf;
+	in->zin = r->zin;
+	in->in = r->in;
+	in->n_in = r->n_in;
+	in->member = r->member;
+	in->st = r->st;
+	if (pthread_create(&a->tid, NULL, ahead_run, a) != 0) {
+		in->inf = NULL;
+		in->zin = NULL;
+		ahead_free(a);
+		return;
+	}
+	a->started = 1;
+	r->inf = NULL;
+	r->zin = NULL;
+	r->in = NULL;
+	r->n_in = 0;
+	r->ahead = a;
+}
+
 /* Moves the undelivered tail to the front and reads more behind it. */
 static void refill(struct hz_reader *r)
 {
@@ -270,7 +446,9 @@ static void refill(struct hz_reader *r)
 		r->start = 0;
 		r->end = tail;
 	}
-	if (r->gz)
+	if (r->ahead)
+		ahead_take(r);
+	else if (r->gz)
 		gz_fill(r);
 	else
 		plain_fill(r);
@@ -312,6 +490,7 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 {
 	struct hz_reader *r;
 	struct stat sb;
+	int regular = 0;
 	int rc;
 
 	*out = NULL;
@@ -337,6 +516,7 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 			return hz_err_set(err, HZ_EISDIR, name, "is a directory");
 		}
 		if (S_ISREG(sb.st_mode)) {
+			regular = 1;
 			r->st.size_hint = (uint64_t)sb.st_size;
 #ifdef POSIX_FADV_SEQUENTIAL
 			posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -349,6 +529,8 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 		hz_reader_free(r);
 		return rc;
 	}
+	if (opts && opts->inflate_thread && r->gz && !r->eof && regular)
+		ahead_start(r);
 	*out = r;
 	return 0;
 }
@@ -505,6 +687,7 @@ void hz_reader_free(struct hz_reader *r)
 {
 	if (!r)
 		return;
+	ahead_free(r->ahead);
 	inf_free(r->inf);
 	if (r->own_fd)
 		close(r->fd);

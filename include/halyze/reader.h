@@ -33,6 +33,9 @@ struct hz_reader_opts {
 	 * reader reads from the descriptor's current offset and stops after
 	 * `limit` bytes; the text is never taken for gzip. 0: the whole input. */
 	uint64_t limit;
+	/* Inflate a gzip file on a thread of its own while this one splits
+	 * lines (regular files only; the same lines, figures and errors). */
+	int inflate_thread;
 };
 
 struct hz_reader_stats {

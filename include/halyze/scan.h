@@ -32,6 +32,7 @@ struct hz_scan_opts {
 	void (*progress)(void *ud, const struct hz_progress *p);
 	void *progress_ud;
 	volatile sig_atomic_t *stop;   /* set asynchronously to end the scan early */
+	int inflate_thread;            /* gzip files inflate on a thread of their own */
 };
 
 /* Scans one input ("-" for stdin) into s. An input that cannot be opened or
