@@ -151,6 +151,38 @@ add "$g" "halyze ssl.log, no format (all rejected)" row "$SSL_BYTES" "" "$pin$hz
 # halog counts the 3-field ISO header with -s -1 (its -s is relative).
 [ -n "$HALOG" ] && add "$g" "halog -st -s -1 < ssl.log" ref "$SSL_BYTES" "" "$(q "$HALOG") -st -s -1 < $S"
 
+g="httplog, threads (full summary)"
+add "$g" "halyze -j1 httplog.log" ref "$HTTP_BYTES" "" "$hz -j1 $H"
+add "$g" "halyze -j2 httplog.log" row "$HTTP_BYTES" "ratio>=1.7" "$hz -j2 $H"
+
+g="httplog gzip, full summary"
+[ -n "$HALOG" ] && add "$g" "zcat httplog.log.gz | halog -st" ref "$HTTP_BYTES" "" "zcat $H.gz | $(q "$HALOG") -st"
+add "$g" "halyze httplog.log.gz" row "$HTTP_BYTES" "ratio>=4" "$hz $H.gz"
+if [ -n "$IGZIP" ]; then
+	g2="httplog gzip, against igzip alone"
+	add "$g2" "igzip -dc httplog.log.gz > /dev/null" ref "$HTTP_BYTES" "" "$(q "$IGZIP") -dc $H.gz > /dev/null"
+	add "$g2" "halyze httplog.log.gz" row "$HTTP_BYTES" "ratio>=0.9" "$hz $H.gz"
+fi
+
+g="ssl, diagnosis cost (one thread)"
+add "$g" "halyze -j1 --no-diagnosis --format ssl.log" ref "$SSL_BYTES" "" "$hz -j1 --no-diagnosis $sslfmt $S"
+add "$g" "halyze -j1 --format ssl.log (all rules, tracing)" row "$SSL_BYTES" "ratio>=0.8" "$hz -j1 $sslfmt $S"
+
+# 100 partial summaries of 1% of httplog.log each, merged (target: < 1 s)
+PARTS=$DIR/partials
+if [ ! -s "$PARTS/099.json" ] || [ "$(cat "$PARTS/stamp" 2>/dev/null)" != "$(cat "$HTTPLOG.stamp")" ]; then
+	note "writing 100 partial summaries into $PARTS"
+	rm -rf "$PARTS"; mkdir -p "$PARTS"
+	split -n l/100 -d -a 3 "$HTTPLOG" "$PARTS/part."
+	for f in "$PARTS"/part.*; do
+		sh -c "$hz -q --partial $(q "$PARTS/${f##*.}.json") -o /dev/null $(q "$f")"
+		rm -f "$f"
+	done
+	cp "$HTTPLOG.stamp" "$PARTS/stamp"
+fi
+g="merge"
+add "$g" "halyze merge --json (100 partials)" row "$HTTP_BYTES" "secs<1" "$hz merge --json $(q "$PARTS")/*.json > /dev/null"
+
 # --- one hyperfine run -------------------------------------------------------
 
 declare -A seen
@@ -234,6 +266,9 @@ RESULTS=$DIR/results.md
 				want = substr(t, 8) + 0
 				verdict = (ratio == "n/a") ? sprintf("≥ %s× ref: no reference", substr(t, 8)) \
 					: sprintf("≥ %s× ref: %s", substr(t, 8), (rm / m >= want) ? "PASS" : "FAIL")
+			} else if (t ~ /^secs</) {
+				want = substr(t, 6) + 0
+				verdict = sprintf("< %s s: %s", substr(t, 6), (m < want) ? "PASS" : "FAIL")
 			} else if (t ~ /^mbps>=/) {
 				want = substr(t, 7) + 0
 				verdict = sprintf("≥ %d MB/s: %s", want, (mbps >= want) ? "PASS" : "FAIL")

@@ -3,6 +3,7 @@
 #define HZ_CLI_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "halyze/scan.h"
@@ -47,6 +48,12 @@ struct cli_opts {
 	size_t nconfigs;
 	char **inputs;
 	size_t ninputs;
+	char **owned_inputs;     /* after cli_inputs: what inputs points to */
+	size_t nowned;
+	int had_inputs;          /* FILE arguments were given (maybe empty dirs) */
+	int keep_order;          /* --keep-order */
+	int follow;              /* --follow */
+	size_t interval;         /* --interval, seconds */
 };
 
 struct hz_router;
@@ -54,6 +61,18 @@ struct hz_router;
  * neither is given; the lint findings of each config go into s. Returns 0,
  * or an exit code with the error reported. */
 struct hz_summary;
+/* --follow: tails the inputs (rotation, truncation, files that appear
+ * later) into s and writes a fresh summary every --interval seconds, to -o
+ * or as NDJSON on stdout, until *stop; then the final one. Returns an exit
+ * code. */
+int cli_follow(const struct cli_opts *o, struct hz_summary *s, struct hz_router *router,
+	       volatile sig_atomic_t *stop);
+
+/* Expands directories into their files and puts rotated sets oldest first
+ * (haproxy.log.10.gz ... haproxy.log.1, haproxy.log), unless --keep-order.
+ * Returns 0, or -1 when out of memory. */
+int cli_inputs(struct cli_opts *o);
+
 int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summary *s);
 
 /* --format-explain: prints each format of the router; returns an exit code. */

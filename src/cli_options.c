@@ -16,7 +16,7 @@
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
-	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE, OPT_KEEP_ORDER, OPT_FOLLOW, OPT_INTERVAL
 };
 
 struct opt_doc {
@@ -35,6 +35,10 @@ static const struct opt_doc table[] = {
 	  "write the summary to FILE (replaced atomically) instead of stdout" },
 	{ { "partial", required_argument, NULL, OPT_PARTIAL }, 0, "FILE",
 	  "also write the mergeable summary to FILE, for `halyze merge`" },
+	{ { "follow", no_argument, NULL, OPT_FOLLOW }, 0, NULL,
+	  "tail the files (rotation, truncation, late files); a summary every --interval" },
+	{ { "interval", required_argument, NULL, OPT_INTERVAL }, 0, "SECONDS",
+	  "with --follow: seconds between summaries, to -o FILE or NDJSON on stdout (default 10)" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, 0, "FMT|NAME",
 	  "a log-format string or predefined name (httplog, tcplog, httpslog, ...); repeatable" },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, 0, "FILE",
@@ -57,6 +61,8 @@ static const struct opt_doc table[] = {
 	  "warn about client certificates expiring within N days of the log (default 30)" },
 	{ { "bucket", required_argument, NULL, OPT_BUCKET }, 0, "SECONDS",
 	  "width of the time buckets behind load correlation (default 60)" },
+	{ { "keep-order", no_argument, NULL, OPT_KEEP_ORDER }, 0, NULL,
+	  "read inputs in the order given (default: rotated sets oldest first)" },
 	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
 	  "threads: inputs in parallel, big plain files in slices (default: the cores)" },
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
@@ -88,7 +94,8 @@ static void help(void)
 	printf("Usage: halyze [OPTION]... [FILE]...\n"
 	       "Analyze HAProxy logs: account for every line, summarise traffic, connection\n"
 	       "errors and HAProxy's own messages. FILEs may be plain or gzip (detected by\n"
-	       "content); with no FILE, or when FILE is -, read standard input.\n\nOptions:\n");
+	       "content); a directory stands for its files; rotated sets are read oldest\n"
+	       "first. With no FILE, or when FILE is -, read standard input.\n\nOptions:\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char left[64];
 		const struct opt_doc *d = &table[i];
@@ -192,6 +199,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->samples = 5;
 	o->top = 20;
 	o->jobs = 0;
+	o->interval = 10;
 	o->slice_size = 32u << 20;
 	for (size_t i = 0; i < NOPTS; i++) {
 		longopts[i] = table[i].o;
@@ -218,6 +226,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_LIST_RULES: list_rules(); return HZ_EXIT_OK;
 		case OPT_RULES: o->rules = optarg; break;
 		case OPT_NO_DIAG: o->no_diagnosis = 1; break;
+		case OPT_KEEP_ORDER: o->keep_order = 1; break;
+		case OPT_FOLLOW: o->follow = 1; break;
+		case OPT_INTERVAL:
+			if (parse_size(optarg, 1, 86400, &o->interval)) {
+				usage_error("--interval: '%s' is not a number of seconds from 1 to 86400", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
 		case OPT_PARTIAL: o->partial = optarg; break;
 		case OPT_TICKET:
 			if (parse_size(optarg, 1, 30u * 86400, &o->ticket_lifetime)) {
@@ -296,11 +312,27 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
+	if (o->follow) {
+		int any_stdin = o->ninputs == 0;
+		for (size_t i = 0; i < o->ninputs; i++)
+			any_stdin |= strcmp(o->inputs[i], "-") == 0;
+		if (any_stdin) {
+			usage_error("--follow needs FILEs (standard input is followed anyway)");
+			return HZ_EXIT_USAGE;
+		}
+		if (o->partial) {
+			usage_error("--follow and --partial exclude each other");
+			return HZ_EXIT_USAGE;
+		}
+	}
 	return -1;
 }
 
 void cli_free(struct cli_opts *o)
 {
+	for (size_t i = 0; i < o->nowned; i++)
+		free(o->owned_inputs[i]);
+	free(o->owned_inputs);
 	free(o->formats);
 	free(o->configs);
 }

@@ -49,9 +49,11 @@ int cli_out_open(struct cli_out *o, const char *path)
 	}
 	{
 		/* a device, FIFO or socket (-o /dev/null, -o /dev/stderr) is written
-		 * in place: renaming a file over it would replace the device */
+		 * in place: renaming a file over it would replace the device. So is
+		 * a symlink: /dev/stdout redirected to a file must not become a file
+		 * of its own in /dev */
 		struct stat sb;
-		if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 			o->f = fopen(path, "w");
 			if (!o->f) {
 				cli_error("%s: cannot open: %s", path, strerror(errno));

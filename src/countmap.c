@@ -30,6 +30,11 @@ struct hz_countmap {
 	size_t chunk_used, chunk_cap;
 	char **chunks;
 	size_t nchunks;
+	/* a cap on the keys (0: none): at twice the cap the lightest are
+	 * folded into the HZ_COUNTMAP_OTHER row */
+	size_t cap, cap_col;
+	uint64_t folded;       /* keys folded so far */
+	int pruning;
 };
 
 #define CHUNK_SIZE (64u * 1024u)
@@ -220,6 +225,75 @@ static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n)
 	return hz_countmap_get_hashed(m, key, n, hash_key(key, n));
 }
 
+#define OTHER_N (sizeof(HZ_COUNTMAP_OTHER) - 1)
+
+static int is_other(const struct hz_countmap_entry *e)
+{
+	return e->n == OTHER_N && memcmp(e->key, HZ_COUNTMAP_OTHER, OTHER_N) == 0;
+}
+
+/* Keeps the cap heaviest keys (by cap_col, ties by key) and the other row,
+ * and adds the counters of the rest to the other row: the map is rebuilt
+ * into fresh storage. */
+static int prune(struct hz_countmap *m)
+{
+	struct hz_countmap *n = hz_countmap_new(m->nvals);
+	struct hz_countmap_entry *all;
+	uint64_t *other;
+	int rc = -1;
+
+	if (!n)
+		return -1;
+	all = hz_countmap_sorted(m, m->cap_col);
+	n->pruning = 1;
+	if (!all)
+		goto out;
+	other = hz_countmap_get(n, HZ_COUNTMAP_OTHER, OTHER_N);
+	if (!other)
+		goto out;
+	/* heaviest first: the first cap keys that are not the other row stay */
+	for (size_t i = 0, kept = 0; i < m->count; i++) {
+		const struct hz_countmap_entry *e = &all[i];
+		int keep = !is_other(e) && kept < m->cap;
+		kept += (size_t)keep;
+		uint64_t *d = keep ? hz_countmap_get(n, e->key, e->n) : hz_countmap_get(n, HZ_COUNTMAP_OTHER, OTHER_N);
+		if (!d)
+			goto out;
+		for (size_t k = 0; k < m->nvals; k++)
+			d[k] += e->vals[k];
+		m->folded += !keep && !is_other(e);
+	}
+	/* swap the storage: n's becomes m's */
+	{
+		struct hz_countmap t = *m;
+		m->slots = n->slots; m->mask = n->mask; m->ent = n->ent; m->count = n->count; m->ecap = n->ecap;
+		m->chunk = n->chunk; m->chunk_used = n->chunk_used; m->chunk_cap = n->chunk_cap;
+		m->chunks = n->chunks; m->nchunks = n->nchunks; m->last = NULL;
+		n->slots = t.slots; n->ent = t.ent; n->chunks = t.chunks; n->nchunks = t.nchunks;
+	}
+	rc = 0;
+out:
+	free(all);
+	hz_countmap_free(n);
+	return rc;
+}
+
+void hz_countmap_set_cap(struct hz_countmap *m, size_t cap, size_t col)
+{
+	m->cap = cap;
+	m->cap_col = col < m->nvals ? col : 0;
+}
+
+uint64_t hz_countmap_folded(const struct hz_countmap *m)
+{
+	return m->folded;
+}
+
+void hz_countmap_add_folded(struct hz_countmap *m, uint64_t n)
+{
+	m->folded += n;
+}
+
 uint64_t hz_countmap_hash(const char *key, size_t n)
 {
 	return hash_key(key, n);
@@ -266,6 +340,11 @@ uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t 
 		m->ent = ne;
 		m->ecap = ncap;
 	}
+	if (m->cap && !m->pruning && m->count >= 2 * m->cap + 1) {
+		if (prune(m))
+			return NULL;
+		return hz_countmap_get_hashed(m, key, n, h);
+	}
 	r = new_rec(m, key, n);
 	if (!r)
 		return NULL;
@@ -305,6 +384,7 @@ int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src)
 		for (size_t k = 0; k < dst->nvals; k++)
 			d[k] += r->vals[k];
 	}
+	dst->folded += src->folded;
 	return 0;
 }
 

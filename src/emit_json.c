@@ -318,14 +318,14 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 	return doc;
 }
 
-static int emit(const struct hz_summary *s, FILE *out, struct hz_err *err, int mergeable)
+static int emit(const struct hz_summary *s, FILE *out, struct hz_err *err, int mergeable, int compact)
 {
 	json_t *doc = build(s, mergeable);
 	int rc;
 
 	if (!doc)
 		return hz_err_set(err, HZ_ENOMEM, "", "cannot build the JSON summary");
-	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = json_dumpf(doc, out, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (rc || fputc('\n', out) == EOF)
 		return hz_err_set(err, HZ_EWRITE, "", "cannot write the JSON summary");
@@ -334,10 +334,15 @@ static int emit(const struct hz_summary *s, FILE *out, struct hz_err *err, int m
 
 int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err)
 {
-	return emit(s, out, err, 0);
+	return emit(s, out, err, 0, 0);
+}
+
+int hz_emit_json_line(const struct hz_summary *s, FILE *out, struct hz_err *err)
+{
+	return emit(s, out, err, 0, 1);
 }
 
 int hz_emit_json_mergeable(const struct hz_summary *s, FILE *out, struct hz_err *err)
 {
-	return emit(s, out, err, 1);
+	return emit(s, out, err, 1, 0);
 }

@@ -216,7 +216,12 @@ int main(int argc, char **argv)
 	rc = cli_parse(argc, argv, &o);
 	if (rc >= 0)
 		goto done;
-	if (o.ninputs == 0) {
+	if (cli_inputs(&o)) {
+		cli_error("out of memory");
+		rc = HZ_EXIT_INTERNAL;
+		goto done;
+	}
+	if (o.ninputs == 0 && !o.had_inputs) {
 		o.inputs = stdin_only;
 		o.ninputs = 1;
 	}
@@ -238,9 +243,13 @@ int main(int argc, char **argv)
 	if (o.events && (rc = start_events(&o, router, &events)))
 		goto done;
 	/* open the output first: a bad -o fails before hours of scanning */
-	if ((!o.events || o.output) && (rc = cli_out_open(&out, o.output)))
+	if ((!o.events || o.output) && !o.follow && (rc = cli_out_open(&out, o.output)))
 		goto done;
 	catch_signals();
+	if (o.follow) {
+		rc = cli_follow(&o, s, router, &interrupted);
+		goto done;
+	}
 	scanned = scan_all(&o, s, router);
 	if (scanned == HZ_EXIT_INTERNAL) {
 		cli_out_close(&out, 0);

@@ -81,6 +81,8 @@ struct hz_reader {
 	struct hz_reader_stats st;
 
 	struct ahead *ahead;   /* gzip inflated on a thread of its own, or NULL */
+	int follow;            /* at the end, wait for more (tail -F) */
+	int starved;           /* a read at the end found nothing yet */
 };
 
 /* Inflating ahead: a thread runs an inner reader's gz_fill into blocks
@@ -278,6 +280,10 @@ static size_t plain_fill(struct hz_reader *r)
 		return 0;
 	}
 	if (got == 0) {
+		if (r->follow && room) {
+			r->starved = 1;
+			return 0;
+		}
 		r->eof = 1;
 		return 0;
 	}
@@ -457,7 +463,7 @@ static void refill(struct hz_reader *r)
 /* Reads the first bytes and switches to gzip when they are its magic. */
 static int sniff(struct hz_reader *r, struct hz_err *err)
 {
-	while (r->end < 2 && !r->eof) {
+	while (r->end < 2 && !r->eof && !r->starved) {
 		plain_fill(r);
 		if (r->pending) {
 			*err = r->perr;
@@ -523,12 +529,16 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 #endif
 		}
 	}
+	r->follow = opts && opts->follow;
 	rc = sniff(r, err);
+	r->starved = 0;
 	if (rc) {
 		r->own_fd = 0;
 		hz_reader_free(r);
 		return rc;
 	}
+	if (r->gz)
+		r->follow = 0;
 	if (opts && opts->inflate_thread && r->gz && !r->eof && regular)
 		ahead_start(r);
 	*out = r;
@@ -630,6 +640,8 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 					return deliver_overlong(r, line, r->pending ? HZ_LINE_CUT : HZ_LINE_NO_EOL);
 			} else {
 				refill(r);
+				if (r->starved)
+					break;
 				continue;
 			}
 		} else if (avail) {
@@ -659,9 +671,13 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 				return deliver(r, line, s, avail, r->pending ? HZ_LINE_CUT : HZ_LINE_NO_EOL);
 			}
 			refill(r);
+			if (r->starved)
+				break;
 			continue;
 		} else if (!r->eof) {
 			refill(r);
+			if (r->starved)
+				break;
 			continue;
 		}
 		/* Nothing left: report a pending error once, then the end. */
@@ -676,11 +692,19 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 		}
 		return 0;
 	}
+	r->starved = 0;
+	return HZ_READER_AGAIN;
 }
 
 const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r)
 {
 	return &r->st;
+}
+
+void hz_reader_follow_end(struct hz_reader *r)
+{
+	r->follow = 0;
+	r->starved = 0;
 }
 
 void hz_reader_free(struct hz_reader *r)

@@ -108,6 +108,12 @@ static void finish_file(struct hz_summary *s, long k, const struct hz_reader *r,
 	}
 }
 
+int hz_scan_line(struct hz_summary *s, const char *path, const struct hz_line *l, const struct hz_scan_opts *o)
+{
+	s->lines++;
+	return account(s, o, path, l);
+}
+
 /* Every line of r into s; 0 at the end, 1 when stopped, or a negative
  * status with err filled. */
 static int scan_reader(struct hz_summary *s, struct hz_reader *r, const char *path, const struct hz_scan_opts *o,
@@ -146,7 +152,7 @@ static int scan_reader(struct hz_summary *s, struct hz_reader *r, const char *pa
 int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
 		 struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line, o->stop, 0, o->inflate_thread };
+	struct hz_reader_opts ro = { o->max_line, o->stop, 0, o->inflate_thread, 0 };
 	struct hz_reader *r = NULL;
 	struct hz_err local;
 	long k;
@@ -173,7 +179,7 @@ int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_op
 int hz_scan_slice(struct hz_summary *s, const char *path, uint64_t start, uint64_t len,
 		  const struct hz_scan_opts *o, struct hz_file_summary *f, struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line, o->stop, len, 0 };
+	struct hz_reader_opts ro = { o->max_line, o->stop, len, 0, 0 };
 	struct hz_reader *r = NULL;
 	int fd, rc;
 

@@ -73,6 +73,52 @@ int main(void)
 	CHECK(e && e[0].n == 0 && e[1].n == 1 && e[2].n == 3);
 	free(e);
 
+	/* a cap of 100: 100 heavy keys counted 10 times first, then 100 000
+	 * light keys once each and the heavy ones 40 more times among them. The
+	 * map never holds more than 2 x 100 + 1 keys, nothing is lost (the sum
+	 * with the other row is the input's), and the heavy keys, heavier at
+	 * every fold, are kept with their exact counts */
+	{
+		struct hz_countmap *m = hz_countmap_new(1);
+		uint64_t total = 0, sum = 0;
+		size_t most = 0, bad = 0;
+		hz_countmap_set_cap(m, 100, 0);
+		for (int r = 0; r < 10; r++)
+			for (int i = 0; i < 100; i++) {
+				snprintf(key, sizeof(key), "heavy%d", i);
+				hz_countmap_get(m, key, strlen(key))[0]++;
+				total++;
+			}
+		for (int i = 0; i < 100000; i++) {
+			snprintf(key, sizeof(key), "light%d", i);
+			hz_countmap_get(m, key, strlen(key))[0]++;
+			total++;
+			if (i % 25 == 0) {
+				snprintf(key, sizeof(key), "heavy%d", (i / 25) % 100);
+				hz_countmap_get(m, key, strlen(key))[0]++;
+				total++;
+			}
+			if (hz_countmap_size(m) > most)
+				most = hz_countmap_size(m);
+		}
+		CHECK(most <= 201);
+		e = hz_countmap_sorted(m, 0);
+		for (size_t i = 0; e && i < hz_countmap_size(m); i++)
+			sum += e[i].vals[0];
+		free(e);
+		CHECK_EQ_INT(sum, total);
+		for (int i = 0; i < 100; i++) {
+			snprintf(key, sizeof(key), "heavy%d", i);
+			const uint64_t *hv = hz_countmap_find(m, key, strlen(key));
+			bad += !hv || hv[0] != 50;
+		}
+		CHECK_EQ_INT(bad, 0);
+		CHECK(hz_countmap_find(m, HZ_COUNTMAP_OTHER, strlen(HZ_COUNTMAP_OTHER)) != NULL);
+		/* every light key but those still held was folded at least once */
+		CHECK(hz_countmap_folded(m) >= 100000 - 101);
+		hz_countmap_free(m);
+	}
+
 	hz_countmap_free(a);
 	hz_countmap_free(b);
 	hz_countmap_free(c);

@@ -60,7 +60,7 @@ static int inflate_thread;
 
 static void run_path(const char *path, size_t max_line, struct result *res)
 {
-	struct hz_reader_opts o = { max_line, NULL, 0, inflate_thread };
+	struct hz_reader_opts o = { max_line, NULL, 0, inflate_thread, 0 };
 	struct hz_reader *r;
 	struct hz_line l;
 	int rc;
@@ -561,7 +561,7 @@ static void test_split_reads(void)
 	char a[150], b[160];
 	size_t n1, n2;
 	unsigned char *z1, *z2, *both;
-	struct hz_reader_opts o = { 100, NULL, 0, 0 };
+	struct hz_reader_opts o = { 100, NULL, 0, 0, 0 };
 	struct hz_reader *r;
 	struct hz_line l;
 	struct hz_err err;

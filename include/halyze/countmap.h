@@ -13,7 +13,8 @@ struct hz_countmap *hz_countmap_new(size_t nvals);
 void hz_countmap_free(struct hz_countmap *m);
 
 /* The counters of `key` (created zeroed on first sight), or NULL when out of
- * memory. The pointer is valid as long as the map. */
+ * memory. The pointer is valid as long as the map, or for a capped map until
+ * the next call that inserts a key. */
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n);
 
 /* For callers that look up many keys in large maps: hash a key, prefetch
@@ -30,6 +31,21 @@ const uint64_t *hz_countmap_find(const struct hz_countmap *m, const char *key, s
 
 size_t hz_countmap_size(const struct hz_countmap *m);
 size_t hz_countmap_nvals(const struct hz_countmap *m);
+
+/* The row that holds what a capped map folded. */
+#define HZ_COUNTMAP_OTHER "(other)"
+
+/* Caps the map at about `cap` keys (0: no cap): when it reaches twice the
+ * cap, all but the cap heaviest keys (by vals[col], ties by key) are folded:
+ * their counters are added to the HZ_COUNTMAP_OTHER row and they are
+ * dropped. Memory stays proportional to the cap, whatever the input; the
+ * kept keys are the heaviest as far as the input seen at each fold tells. */
+void hz_countmap_set_cap(struct hz_countmap *m, size_t cap, size_t col);
+
+/* How many keys were folded so far (a key folded twice counts twice);
+ * merges add up. */
+uint64_t hz_countmap_folded(const struct hz_countmap *m);
+void hz_countmap_add_folded(struct hz_countmap *m, uint64_t n);
 
 /* Adds every counter of src into dst (same nvals). Returns 0 or HZ_ENOMEM. */
 int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src);

@@ -10,6 +10,9 @@
  * newline. Returns 0, HZ_ENOMEM or HZ_EWRITE. */
 int hz_emit_json(const struct hz_summary *s, FILE *out, struct hz_err *err);
 
+/* The same document on one line (NDJSON: a summary per line). */
+int hz_emit_json_line(const struct hz_summary *s, FILE *out, struct hz_err *err);
+
 /* The same document with everything hz_summary_load needs to merge it
  * exactly: "mergeable": true, and every group of every finding (not only the
  * top 10) in "all_groups". */

@@ -36,7 +36,14 @@ struct hz_reader_opts {
 	/* Inflate a gzip file on a thread of its own while this one splits
 	 * lines (regular files only; the same lines, figures and errors). */
 	int inflate_thread;
+	/* Follow a plain file that grows (tail -F): at its end hz_reader_next
+	 * returns HZ_READER_AGAIN instead of 0, keeping a partial last line
+	 * until the rest arrives or hz_reader_follow_end. Ignored for gzip. */
+	int follow;
 };
+
+/* hz_reader_next in follow mode: no complete line yet; call again later. */
+#define HZ_READER_AGAIN 2
 
 struct hz_reader_stats {
 	uint64_t bytes_in;   /* bytes read from the file (compressed size for gzip) */
@@ -66,6 +73,10 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err);
 
 const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r);
+
+/* Stops following: the next reads go to the end of what the file holds
+ * now, and a last line without a newline is delivered (HZ_LINE_NO_EOL). */
+void hz_reader_follow_end(struct hz_reader *r);
 
 void hz_reader_free(struct hz_reader *r);
 

@@ -42,6 +42,12 @@ struct hz_scan_opts {
 int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *opts,
 		 struct hz_err *err);
 
+struct hz_line;
+/* Accounts one line read from `path` into s, as hz_scan_path does each line
+ * (for a caller that reads by itself: follow mode). Returns 0 or a negative
+ * status. */
+int hz_scan_line(struct hz_summary *s, const char *path, const struct hz_line *l, const struct hz_scan_opts *o);
+
 /* Scans the bytes [start, start + len) of the plain file `path` into s, the
  * way hz_scan_path scans a file, except that s gets no file entry: the
  * slice's figures go to *f, and its line numbers count from 1 at start
