@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/correlate.h"
 #include "halyze/fields.h"
 #include "bigmem.h"
 
@@ -60,6 +61,7 @@ void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
 	b->frontend = first_of(find_alias(f, HZ_A_ft), find_alias(f, HZ_A_f));
 	b->term = first_of(find_alias(f, HZ_A_tsc), find_alias(f, HZ_A_ts));
 	b->request = find_alias(f, HZ_A_r);
+	b->status = find_alias(f, HZ_A_ST);
 	b->subject = find_fetch(f, "ssl_c_s_dn");
 	b->serial = find_fetch(f, "ssl_c_serial");
 	b->notafter = find_fetch(f, "ssl_c_notafter");
@@ -733,6 +735,15 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 			w->c[0]++;
 		else if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
 			return HZ_ENOMEM;
+		/* the breakdowns behind the charts over time (HTML report) */
+		if (b->status >= 0 && !m->empty[b->status]
+		    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n,
+					 hz_series_status_of(m->v[b->status].p, m->v[b->status].n), 1))
+			return HZ_ENOMEM;
+		if (b->term >= 0 && !m->empty[b->term]
+		    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n,
+					 hz_series_term_of(m->v[b->term].p, m->v[b->term].n), 1))
+			return HZ_ENOMEM;
 	}
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
 	{
@@ -818,6 +829,9 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		} else {
 			if (is(has, '1')) {
 				s->tls.full_with_cert++;
+				if (ms != INT64_MIN
+				    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_FULL_CERT, 1))
+					return HZ_ENOMEM;
 			} else {
 				s->tls.full_without_cert++;
 				rc = hit(d, s, w, HZ_RULE_FULL_NO_CERT, ms, fe, fe, client, HZ_STR_NULL, path, line);
