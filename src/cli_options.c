@@ -70,7 +70,7 @@ static const struct opt_doc table[] = {
 	{ { "samples", required_argument, NULL, OPT_SAMPLES }, 0, "N",
 	  "unparsed lines kept as examples (default 5)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, 0, "N",
-	  "rows per table in the text summary (default 20)" },
+	  "rows per table in the text summary and the HTML report (default 20)" },
 	{ { "headers-only", no_argument, NULL, OPT_HEADERS_ONLY }, 0, NULL,
 	  "only read lines and syslog headers (the accounting pass); messages are not parsed" },
 	{ { "progress", no_argument, NULL, OPT_PROGRESS }, 0, NULL,

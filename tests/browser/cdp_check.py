@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loads a local HTML file in headless Chromium and reports what the browser saw.
 
-Usage: cdp_check.py CHROMIUM PAGE.html [SCREENSHOT.png]
+Usage: cdp_check.py CHROMIUM PAGE.html [SCREENSHOT.png [MAX_HEIGHT]]
 
 Talks to Chromium over the DevTools protocol (a WebSocket client written here
 on the standard library alone, since CI installs no Python package) and prints
@@ -179,6 +179,7 @@ def main():
         return 2
     chromium, page_path = sys.argv[1], os.path.abspath(sys.argv[2])
     shot = sys.argv[3] if len(sys.argv) > 3 else None
+    max_height = int(sys.argv[4]) if len(sys.argv) > 4 else 4000
     if not shutil.which(chromium):
         print(f"cdp_check: {chromium}: not found", file=sys.stderr)
         return 2
@@ -216,7 +217,7 @@ def main():
             metrics = page.call("Page.getLayoutMetrics")
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             data = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                             clip={"x": 0, "y": 0, "width": 1200, "height": min(size["height"], 4000), "scale": 1})
+                             clip={"x": 0, "y": 0, "width": 1200, "height": min(size["height"], max_height), "scale": 1})
             with open(shot, "wb") as f:
                 f.write(base64.b64decode(data["data"]))
         errors, requests = [], []
