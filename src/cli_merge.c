@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "halyze/emit.h"
 #include "halyze/summary.h"
@@ -112,7 +113,7 @@ int cli_merge(int argc, char **argv)
 			wrc = hz_emit_json(all, out.f, &err);
 		} else {
 			int to_stdout = !output || strcmp(output, "-") == 0;
-			struct hz_text_opts to = { top, HZ_VERSION, to_stdout ? cli_spark(1) : HZ_SPARK_NONE };
+			struct hz_text_opts to = { top, HZ_VERSION, to_stdout ? cli_spark(STDOUT_FILENO) : HZ_SPARK_NONE };
 			wrc = hz_emit_text(all, out.f, &to, &err);
 		}
 		rc = cli_out_close(&out, wrc == 0);

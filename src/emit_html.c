@@ -16,10 +16,10 @@
 /* Bounds that keep the page small whatever the input: charts fold buckets
  * into at most MAX_COLUMNS columns, tables show at most MAX_ROWS rows. */
 #define MAX_COLUMNS 240
-#define MAX_ROWS 100
+#define MAX_ROWS 50
 #define MAX_SAMPLES 10
 #define MAX_INPUTS 50
-#define LABEL_BYTES 1200     /* an escaped label is cut to this (about 200 characters of the worst kind) */
+#define LABEL_BYTES 600      /* an escaped label is cut to this (100 characters of the worst kind) */
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1100px;"

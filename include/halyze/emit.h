@@ -32,7 +32,7 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 		 struct hz_err *err);
 
 struct hz_html_opts {
-	size_t top;         /* rows per table; 0 = 20, at most 100 */
+	size_t top;         /* rows per table; 0 = 20, at most 50 */
 	const char *version;/* shown in the page's generator tag; may be NULL */
 };
 
