@@ -555,12 +555,20 @@ static void charts(FILE *out, const struct hz_summary *s, const struct hz_series
 
 /* ---- the rest ---- */
 
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void overview(FILE *out, const struct hz_summary *s)
 {
-	fprintf(out, "<p class=\"meta\">%" PRIu64 " lines in %zu input%s: %" PRIu64 " requests, %" PRIu64
-		     " connection errors, %" PRIu64 " HAProxy messages, %" PRIu64 " not parsed.%s</p>\n",
-		s->lines, s->nfiles, s->nfiles == 1 ? "" : "s", s->requests, s->connection_errors, s->messages,
-		s->unparsed, s->partial ? " <b>Partial: the scan was interrupted.</b>" : "");
+	fprintf(out, "<p class=\"meta\">%" PRIu64 " %s in %zu %s: %" PRIu64 " %s, %" PRIu64 " %s, %" PRIu64
+		     " %s, %" PRIu64 " not parsed.%s</p>\n",
+		s->lines, plural(s->lines, "line", "lines"), s->nfiles, plural(s->nfiles, "input", "inputs"), s->requests,
+		plural(s->requests, "request", "requests"), s->connection_errors,
+		plural(s->connection_errors, "connection error", "connection errors"), s->messages,
+		plural(s->messages, "HAProxy message", "HAProxy messages"), s->unparsed,
+		s->partial ? " <b>Partial: the scan was interrupted.</b>" : "");
 	if (hz_summary_accounted(s) != s->lines)
 		fprintf(out, "<p><b>%" PRIu64 " lines unaccounted for (a bug: please report it).</b></p>\n",
 			s->lines - hz_summary_accounted(s));

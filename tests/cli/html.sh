@@ -76,7 +76,7 @@ cmp -s "$W/full.html" "$W/rep3.html" && ok || bad "report of three parts differs
   && ok || bad "merge --html differs"
 # the 55 lab lines with their configs: 50 requests, 4 connection errors, 1
 # message (the hand count in testdata/sample-config/expect)
-grep -q "55 lines in 3 inputs: 50 requests, 4 connection errors, 1 HAProxy messages, 0 not parsed" "$W/full.html" && ok \
+grep -q "55 lines in 3 inputs: 50 requests, 4 connection errors, 1 HAProxy message, 0 not parsed" "$W/full.html" && ok \
   || bad "overview line: $(grep -o '[0-9]* lines in [^<]*' "$W/full.html")"
 "$hz" report "$W/nope.json" --html "$W/x.html" 2> /dev/null; expect 1 "report of a missing summary" "$?"
 "$hz" report 2> /dev/null; expect 2 "report without a summary" "$?"
