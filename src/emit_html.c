@@ -42,7 +42,7 @@ static const char css[] =
 	"figure{margin:8px 0 20px}figcaption{font-size:13px;color:#333}"
 	"svg.chart{width:100%;height:auto;display:block}"
 	"svg.chart .grid{stroke:#e4e4e4}svg.chart .axis{stroke:#888}"
-	"svg.chart text{font-size:11px;fill:#555}svg.chart .yl{text-anchor:end}"
+	"svg.chart text{font-size:11px;fill:#555}svg.chart .yl{text-anchor:end}svg.chart .yr{fill:#1b1b1b}"
 	"svg.chart .line{fill:none;stroke-width:2.5}"
 	".key{display:inline-block;width:11px;height:11px;margin:0 4px 0 12px;vertical-align:-1px}"
 	".key.line{height:3px;vertical-align:3px}"
@@ -479,8 +479,8 @@ static void chart_tls(FILE *out, const struct hz_summary *s, const struct hz_ser
 					      m ? " " : "", d.name, hz_correlation_words(f[i].r), f[i].r, f[i].buckets);
 	}
 	free(req);
-	snprintf(title, sizeof(title), "Requests per %lld s by TLS handshake, with the rules that fired",
-		 (long long)(c->col_ms / 1000));
+	snprintf(title, sizeof(title), "Requests per %lld s by TLS handshake (left scale), with the rules that fired%s",
+		 (long long)(c->col_ms / 1000), lines.n ? " (lines, right scale)" : "");
 	figure(out, "chart-tls", title, m ? cap : NULL, c, &bars, &lines);
 }
 

@@ -12,7 +12,7 @@
 #define W 960.0
 #define H 240.0
 #define ML 60.0
-#define MR 12.0
+#define MR 52.0
 #define MT 10.0
 #define MB 26.0
 #define PW (W - ML - MR)
@@ -71,7 +71,7 @@ static void esc(FILE *out, const char *s)
 
 int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 {
-	uint64_t top = 0, step;
+	uint64_t top = 0, step, ltop = 0, lstep;
 	int grids;
 	double cw = c->n ? PW / (double)c->n : PW, gap = cw > 4 ? 1.0 : 0.0;
 	int with_day = c->n && (int64_t)c->n * c->col_ms > 86400000;
@@ -86,13 +86,19 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 		if (sum > top)
 			top = sum;
 		for (size_t k = 0; k < c->nlines; k++)
-			if (c->lines[k].v[i] > top)
-				top = c->lines[k].v[i];
+			if (c->lines[k].v[i] > ltop)
+				ltop = c->lines[k].v[i];
 	}
 	/* up to four grid steps of a round size */
 	step = nice_step(top ? (top + 3) / 4 : 1);
 	grids = top ? (int)((top + step - 1) / step) : 4;
 	top = step * (uint64_t)grids;
+	/* the lines have their own scale on the right, with as many steps: rule
+	 * hits are often a small part of the requests, and their shape is what
+	 * shows whether they follow load */
+	lstep = ltop ? (ltop + (uint64_t)grids - 1) / (uint64_t)grids : 1;
+	lstep = nice_step(lstep);
+	ltop = lstep * (uint64_t)grids;
 
 	fprintf(out, "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", c->id, W, H);
 	esc(out, c->label);
@@ -103,6 +109,9 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 		fprintf(out, "<line class=\"grid\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
 			     "<text class=\"yl\" x=\"%.0f\" y=\"%.1f\">%" PRIu64 "</text>\n",
 			ML, W - MR, y, y, ML - 6, y + 4, step * (uint64_t)g);
+		if (c->nlines)
+			fprintf(out, "<text class=\"yr\" x=\"%.0f\" y=\"%.1f\">%" PRIu64 "</text>\n", W - MR + 6, y + 4,
+				lstep * (uint64_t)g);
 	}
 	/* the bars, one group per column */
 	fputs("<g class=\"bars\">\n", out);
@@ -146,7 +155,7 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 		fprintf(out, "\" stroke=\"%s\" points=\"", c->lines[k].color);
 		for (size_t i = 0; i < c->n; i++)
 			fprintf(out, "%s%.1f,%.1f", i ? " " : "", ML + cw * ((double)i + 0.5),
-				MT + PH - PH * (double)c->lines[k].v[i] / (double)top);
+				MT + PH - PH * (double)c->lines[k].v[i] / (double)ltop);
 		fputs("\"/>\n", out);
 	}
 	/* the time axis */

@@ -23,13 +23,14 @@ struct hz_svg_chart {
 	int64_t col_ms;          /* width of a column */
 	const struct hz_svg_series *bars;   /* stacked, bottom first */
 	size_t nbars;
-	const struct hz_svg_series *lines;  /* drawn over the bars, same scale */
+	const struct hz_svg_series *lines;  /* drawn over the bars, on their own scale (right) */
 	size_t nlines;
 };
 
 /* Writes the chart as one <svg class="chart"> element: one <g class="col">
  * per column holding a <title> and a <rect> for each non-zero layer, one
- * <polyline class="line"> per line series, and the axes. Draws nothing but
+ * <polyline class="line"> per line series, and the axes (the bars' scale
+ * on the left, the lines' on the right). Draws nothing but
  * the axes when every count is 0. Its size does not depend on the counts,
  * only on n. Returns 0, or -1 when out of memory. */
 int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c);

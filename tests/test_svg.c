@@ -65,6 +65,10 @@ int main(void)
 		/* the largest column is 6: a round scale of 0, 2, 4, 6 */
 		CHECK(strstr(svg, ">6</text>") != NULL);
 		CHECK(strstr(svg, ">8</text>") == NULL);
+		/* the line's own scale on the right: hits up to 2, in the same
+		 * three steps, 0 to 3 */
+		CHECK_EQ_INT(count(svg, "<text class=\"yr\""), 4);
+		CHECK(strstr(svg, "class=\"yr\" x=\"914\" y=\"14.0\">3</text>") != NULL);
 		free(svg);
 	}
 	/* nothing to draw: the axes, the columns and no rect */
