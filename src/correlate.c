@@ -16,19 +16,19 @@ const char *const hz_series_term[HZ_TERM_CAUSES] = {
 	"term:c", "term:s", "term:?"
 };
 
-const char *hz_series_status_of(const char *p, size_t n)
+size_t hz_series_status_class(const char *p, size_t n)
 {
 	if (n == 3 && p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
-		return hz_series_status[p[0] - '1'];
-	return hz_series_status[HZ_STATUS_CLASSES - 1];
+		return (size_t)(p[0] - '1');
+	return HZ_STATUS_CLASSES - 1;
 }
 
-const char *hz_series_term_of(const char *p, size_t n)
+size_t hz_series_term_cause(const char *p, size_t n)
 {
-	for (int k = 0; n && k < HZ_TERM_CAUSES - 1; k++)
+	for (size_t k = 0; n && k < HZ_TERM_CAUSES - 1; k++)
 		if (p[0] == term_chars[k])
-			return hz_series_term[k];
-	return hz_series_term[HZ_TERM_CAUSES - 1];
+			return k;
+	return HZ_TERM_CAUSES - 1;
 }
 
 const char *hz_series_breakdown(const char *name)

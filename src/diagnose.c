@@ -101,7 +101,13 @@ struct table {
  * the summary's series map when the row is recycled costs an increment per
  * line instead of a keyed lookup per series. */
 #define HZ_DIAG_ROWS 8
-#define ROW_COLS (1 + HZ_RULE_BUILTIN_COUNT)
+/* columns: requests, the built-in rules, then the breakdowns behind the
+ * HTML report's charts (full handshakes with a certificate, status classes,
+ * who ended the session) */
+#define COL_FULL_CERT (1 + HZ_RULE_BUILTIN_COUNT)
+#define COL_STATUS (COL_FULL_CERT + 1)
+#define COL_TERM (COL_STATUS + HZ_STATUS_CLASSES)
+#define ROW_COLS (COL_TERM + HZ_TERM_CAUSES)
 struct row {
 	int64_t bucket;
 	int used;
@@ -355,7 +361,26 @@ static int drain(struct hz_diag *d, int all);
 
 static const char *col_name(size_t col)
 {
-	return col == 0 ? HZ_SERIES_REQUESTS : hz_rule_def((enum hz_rule_id)(col - 1))->name;
+	if (col == 0)
+		return HZ_SERIES_REQUESTS;
+	if (col < COL_FULL_CERT)
+		return hz_rule_def((enum hz_rule_id)(col - 1))->name;
+	if (col == COL_FULL_CERT)
+		return HZ_SERIES_FULL_CERT;
+	if (col < COL_TERM)
+		return hz_series_status[col - COL_STATUS];
+	return hz_series_term[col - COL_TERM];
+}
+
+/* Adds 1 to column col of the line's row, or to its series in s when the
+ * line has no row. */
+static int count_col(struct hz_summary *s, struct row *w, int64_t ms, struct hz_str fe, size_t col)
+{
+	if (w) {
+		w->c[col]++;
+		return 0;
+	}
+	return hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, col_name(col), 1);
 }
 
 static int flush_row(struct hz_diag *d, struct row *w)
@@ -737,12 +762,10 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 			return HZ_ENOMEM;
 		/* the breakdowns behind the charts over time (HTML report) */
 		if (b->status >= 0 && !m->empty[b->status]
-		    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n,
-					 hz_series_status_of(m->v[b->status].p, m->v[b->status].n), 1))
+		    && count_col(s, w, ms, fe, COL_STATUS + hz_series_status_class(m->v[b->status].p, m->v[b->status].n)))
 			return HZ_ENOMEM;
 		if (b->term >= 0 && !m->empty[b->term]
-		    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n,
-					 hz_series_term_of(m->v[b->term].p, m->v[b->term].n), 1))
+		    && count_col(s, w, ms, fe, COL_TERM + hz_series_term_cause(m->v[b->term].p, m->v[b->term].n)))
 			return HZ_ENOMEM;
 	}
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
@@ -829,8 +852,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		} else {
 			if (is(has, '1')) {
 				s->tls.full_with_cert++;
-				if (ms != INT64_MIN
-				    && hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_FULL_CERT, 1))
+				if (ms != INT64_MIN && count_col(s, w, ms, fe, COL_FULL_CERT))
 					return HZ_ENOMEM;
 			} else {
 				s->tls.full_without_cert++;

@@ -45,9 +45,10 @@ double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n);
 enum { HZ_STATUS_CLASSES = 6, HZ_TERM_CAUSES = 13 };
 extern const char *const hz_series_status[HZ_STATUS_CLASSES];
 extern const char *const hz_series_term[HZ_TERM_CAUSES];
-/* The series name for a status code or a termination state (never NULL). */
-const char *hz_series_status_of(const char *p, size_t n);
-const char *hz_series_term_of(const char *p, size_t n);
+/* The index in hz_series_status of a status code, and in hz_series_term of
+ * a termination state. */
+size_t hz_series_status_class(const char *p, size_t n);
+size_t hz_series_term_cause(const char *p, size_t n);
 /* The library's own pointer for a breakdown series name (series keep names
  * by pointer), or NULL when name is not one. */
 const char *hz_series_breakdown(const char *name);
