@@ -227,7 +227,7 @@ static void finding(FILE *out, const struct hz_summary *s, const struct hz_findi
 	struct hz_finding_view d;
 	const struct hz_rule_hits *h;
 	struct hz_countmap_entry *e;
-	size_t ng;
+	size_t ng, nt = 0;
 	const char *words = hz_correlation_words(f->r);
 
 	hz_finding_view(s, f, &d);
@@ -257,13 +257,13 @@ static void finding(FILE *out, const struct hz_summary *s, const struct hz_findi
 	if (words)
 		fprintf(out, "<p class=\"corr\">Over time: %s (r = %.2f against requests, %zu buckets of %lld s).</p>\n",
 			words, f->r, f->buckets, (long long)(s->bucket_ms / 1000));
-	e = hz_countmap_sorted(h->groups, 0);
+	e = hz_countmap_top(h->groups, 0, 10, &nt);
 	ng = hz_countmap_size(h->groups);
 	if (e && ng && (ng > 1 || e[0].n > 0)) {
 		fputs("<p>By ", out);
 		text(out, d.group_by && d.group_by[0] ? d.group_by : "group");
 		fputs(":</p><table><tbody>\n", out);
-		for (size_t k = 0; k < ng && k < 10; k++) {
+		for (size_t k = 0; k < nt; k++) {
 			fputs("<tr><td class=\"k\">", out);
 			text_n(out, e[k].key, e[k].n, LABEL_BYTES);
 			fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td></tr>\n", e[k].vals[0]);
