@@ -56,14 +56,15 @@ int cli_merge(int argc, char **argv)
 		case 't': top = strtoul(optarg, NULL, 10); if (!top) top = 20; break;
 		case 'h': merge_help(report); return HZ_EXIT_OK;
 		default:
-			cli_error("%s: unknown option '%s'\nTry 'halyze %s --help' for more information.", cmd,
-				  argv[optind - 1], cmd);
+			cli_error("%s: unknown option '%s'", cmd, argv[optind - 1]);
+			/* a line of its own: cli_error would show the newline as \x0A */
+			fprintf(stderr, "Try 'halyze %s --help' for more information.\n", cmd);
 			return HZ_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("%s: no summary to %s\nTry 'halyze %s --help' for more information.", cmd,
-			  report ? "render" : "merge", cmd);
+		cli_error("%s: no summary to %s", cmd, report ? "render" : "merge");
+		fprintf(stderr, "Try 'halyze %s --help' for more information.\n", cmd);
 		return HZ_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++) {

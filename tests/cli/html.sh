@@ -79,7 +79,12 @@ cmp -s "$W/full.html" "$W/rep3.html" && ok || bad "report of three parts differs
 grep -q "55 lines in 3 inputs: 50 requests, 4 connection errors, 1 HAProxy message, 0 not parsed" "$W/full.html" && ok \
   || bad "overview line: $(grep -o '[0-9]* lines in [^<]*' "$W/full.html")"
 "$hz" report "$W/nope.json" --html "$W/x.html" 2> /dev/null; expect 1 "report of a missing summary" "$?"
-"$hz" report 2> /dev/null; expect 2 "report without a summary" "$?"
+"$hz" report 2> "$W/err"; expect 2 "report without a summary" "$?"
+# one line and a pointer to --help, as for every usage error
+expect 2 "usage error lines" "$(wc -l < "$W/err")"
+grep -qx "Try 'halyze report --help' for more information." "$W/err" && ok || bad "usage error: $(cat "$W/err")"
+"$hz" merge --bogus 2> "$W/err"; expect 2 "merge: unknown option" "$?"
+grep -q 'x0A' "$W/err" && bad "a newline shown as \\x0A: $(cat "$W/err")" || ok
 # an output that cannot be written fails before the scan, with status 4
 "$hz" --format "$F" --html "$W/no/such/dir/r.html" "$W/sawtooth.log" > /dev/null 2> "$W/err"; expect 4 "--html to a missing directory" "$?"
 grep -q "cannot create" "$W/err" && ok || bad "error message: $(cat "$W/err")"
