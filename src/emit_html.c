@@ -42,7 +42,7 @@ static const char css[] =
 	"figure{margin:8px 0 20px}figcaption{font-size:13px;color:#333}"
 	"svg.chart{width:100%;height:auto;display:block}"
 	"svg.chart .grid{stroke:#e4e4e4}svg.chart .axis{stroke:#888}"
-	"svg.chart text{font-size:11px;fill:#555}svg.chart .yl{text-anchor:end}svg.chart .yr{fill:#1b1b1b}"
+	"svg.chart text{font-size:11px;fill:#555}svg.chart .yl{text-anchor:end}svg.chart .yr{fill:#1b1b1b}svg.chart .xl{text-anchor:middle}"
 	"svg.chart .line{fill:none;stroke-width:2.5}"
 	".key{display:inline-block;width:11px;height:11px;margin:0 4px 0 12px;vertical-align:-1px}"
 	".key.line{height:3px;vertical-align:3px}"
@@ -113,6 +113,11 @@ static void share(FILE *out, uint64_t part, uint64_t whole)
 	}
 	fprintf(out, "<td class=\"n\">%.1f%%</td><td><span class=\"share\" style=\"width:%.0fpx\"></span></td>",
 		100.0 * (double)part / (double)whole, 120.0 * (double)part / (double)whole);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 /* ---- tables ---- */
@@ -537,7 +542,8 @@ static void charts(FILE *out, const struct hz_summary *s, const struct hz_series
 	c.n = (set->n + c.per - 1) / c.per;
 	c.first_ms = set->first * set->bucket_ms;
 	c.col_ms = set->bucket_ms * (int64_t)c.per;
-	fprintf(out, "<p class=\"meta\">%zu buckets of %lld s", set->n, (long long)(set->bucket_ms / 1000));
+	fprintf(out, "<p class=\"meta\">%zu %s of %lld s", set->n, plural(set->n, "bucket", "buckets"),
+		(long long)(set->bucket_ms / 1000));
 	if (c.per > 1)
 		fprintf(out, ", drawn %zu to a column", c.per);
 	fputs(", from ", out);
@@ -554,11 +560,6 @@ static void charts(FILE *out, const struct hz_summary *s, const struct hz_series
 }
 
 /* ---- the rest ---- */
-
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
 
 static void overview(FILE *out, const struct hz_summary *s)
 {
@@ -671,6 +672,8 @@ int hz_emit_html(const struct hz_summary *s, FILE *out, const struct hz_html_opt
 		for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 			count_table(out, &defs[i], top);
 	}
+	if (!s->requests)
+		fputs("<p>No traffic line in these logs.</p>\n", out);
 	fputs("</div></section>\n<section id=\"tls\"><h2>TLS and connection errors</h2><div class=\"tables\">\n", out);
 	tls_tables(out, s, top);
 	{

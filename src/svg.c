@@ -17,6 +17,7 @@
 #define MB 26.0
 #define PW (W - ML - MR)
 #define PH (H - MT - MB)
+#define MAX_BAR 48.0
 
 void hz_svg_fold(const uint64_t *v, size_t n, size_t per, uint64_t *out)
 {
@@ -73,6 +74,8 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 {
 	uint64_t top = 0, step, ltop = 0, lstep;
 	int grids;
+	/* a few columns make wide ones: bars at most MAX_BAR wide, centred */
+	double bw, inset;
 	double cw = c->n ? PW / (double)c->n : PW, gap = cw > 4 ? 1.0 : 0.0;
 	int with_day = c->n && (int64_t)c->n * c->col_ms > 86400000;
 	int with_seconds = c->col_ms < 60000;
@@ -100,6 +103,8 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 	lstep = nice_step(lstep);
 	ltop = lstep * (uint64_t)grids;
 
+	bw = cw - gap > MAX_BAR ? MAX_BAR : cw - gap;
+	inset = (cw - gap - bw) / 2;
 	fprintf(out, "<svg class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", c->id, W, H);
 	esc(out, c->label);
 	fprintf(out, "\" data-columns=\"%zu\">\n", c->n);
@@ -142,8 +147,8 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 			if (!c->bars[k].v[i])
 				continue;
 			y -= h;
-			fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x, y,
-				cw - gap, h, c->bars[k].color);
+			fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>", x + inset,
+				y, bw, h, c->bars[k].color);
 		}
 		fputs("</g>\n", out);
 	}
@@ -153,9 +158,16 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 		fprintf(out, "<polyline class=\"line\" data-series=\"");
 		esc(out, c->lines[k].name);
 		fprintf(out, "\" stroke=\"%s\" points=\"", c->lines[k].color);
+		/* one point draws nothing: then a level segment across the bar */
+		if (c->n == 1)
+			fprintf(out, "%.1f,%.1f ", ML + cw * 0.5 - bw / 2 - 4,
+				MT + PH - PH * (double)c->lines[k].v[0] / (double)ltop);
 		for (size_t i = 0; i < c->n; i++)
 			fprintf(out, "%s%.1f,%.1f", i ? " " : "", ML + cw * ((double)i + 0.5),
 				MT + PH - PH * (double)c->lines[k].v[i] / (double)ltop);
+		if (c->n == 1)
+			fprintf(out, " %.1f,%.1f", ML + cw * 0.5 + bw / 2 + 4,
+				MT + PH - PH * (double)c->lines[k].v[0] / (double)ltop);
 		fputs("\"/>\n", out);
 	}
 	/* the time axis */
@@ -163,7 +175,7 @@ int hz_svg_stacked(FILE *out, const struct hz_svg_chart *c)
 		MT + PH);
 	for (size_t i = 0; i < c->n; i += every) {
 		tick_label(lb, sizeof(lb), c->first_ms + (int64_t)i * c->col_ms, with_day, with_seconds);
-		fprintf(out, "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\">%s</text>\n", ML + cw * (double)i, H - 8, lb);
+		fprintf(out, "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\">%s</text>\n", ML + cw * ((double)i + 0.5), H - 8, lb);
 	}
 	fputs("</svg>\n", out);
 	return 0;
