@@ -53,6 +53,9 @@ else ok; fi
 # ---- report: a saved summary renders to the same bytes ----
 "$hz" --format "$F" -q --partial "$W/saw.json" --html "$W/saw2.html" "$W/sawtooth.log" > /dev/null || bad "--partial with --html"
 cmp -s "$W/saw.html" "$W/saw2.html" && ok || bad "--html differs between two runs"
+# on several threads, the scan and so the page are the same
+"$hz" --format "$F" -q -j 2 --slice-size 64k --html "$W/saw-j2.html" "$W/sawtooth.log" > /dev/null || bad "-j 2 --html"
+cmp -s "$W/saw.html" "$W/saw-j2.html" && ok || bad "--html differs with -j 2: $(diff "$W/saw.html" "$W/saw-j2.html" | head -4)"
 "$hz" report "$W/saw.json" --html "$W/rep.html" > "$W/rep.out"; st=$?
 expect 0 "report exit status" "$st"
 [ ! -s "$W/rep.out" ] && ok || bad "report --html alone printed on stdout"
