@@ -42,6 +42,7 @@ struct cli_opts {
 	size_t slice_size;       /* --slice-size */
 	const char *output;
 	const char *partial;     /* --partial FILE */
+	const char *html;        /* --html FILE */
 	const char **formats;    /* --format, repeatable */
 	size_t nformats;
 	const char **configs;    /* --config, repeatable */
@@ -78,7 +79,8 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 /* --format-explain: prints each format of the router; returns an exit code. */
 int cli_explain(const struct hz_router *r, FILE *out);
 
-/* `halyze merge ...` (argv[0] is "merge"); returns an exit code. */
+/* `halyze merge ...` or `halyze report ...` (argv[0] says which); returns an
+ * exit code. */
 int cli_merge(int argc, char **argv);
 
 /* `halyze lint ...` (argv[0] is "lint"); returns an exit code. */
@@ -98,6 +100,16 @@ void cli_free(struct cli_opts *o);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The CLI's one format for a core error: "halyze: FILE:LINE: message". */
 void cli_report(const struct hz_err *e);
+
+/* Sparklines for a text summary going to fd: none unless fd is a terminal;
+ * Unicode blocks under a UTF-8 locale (LC_ALL, LC_CTYPE, LANG), ASCII else. */
+#include "halyze/emit.h"
+enum hz_spark cli_spark(int fd);
+
+struct cli_out;
+/* --html FILE: writes the report of s to out (opened with cli_out_open) and
+ * closes it; returns 0 or an exit code (reported). */
+int cli_write_html(const struct hz_summary *s, struct cli_out *out, size_t top);
 
 /* Output to a file is written to a temporary name and renamed at the end. */
 struct cli_out {

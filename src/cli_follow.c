@@ -130,7 +130,7 @@ static int snapshot(const struct cli_opts *o, struct hz_summary *s, struct hz_ro
 		if (o->json)
 			wrc = hz_emit_json(s, out.f, &err);
 		else {
-			struct hz_text_opts to = { o->top, HZ_VERSION };
+			struct hz_text_opts to = { o->top, HZ_VERSION, HZ_SPARK_NONE };
 			wrc = hz_emit_text(s, out.f, &to, &err);
 		}
 		rc = cli_out_close(&out, wrc == 0);

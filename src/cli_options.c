@@ -16,7 +16,8 @@
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
-	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE, OPT_KEEP_ORDER, OPT_FOLLOW, OPT_INTERVAL
+	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE,
+	OPT_KEEP_ORDER, OPT_FOLLOW, OPT_INTERVAL, OPT_HTML
 };
 
 struct opt_doc {
@@ -33,6 +34,8 @@ static const struct opt_doc table[] = {
 	  "print the summary as one JSON document (schema halyze.summary.v1)" },
 	{ { "output", required_argument, NULL, 'o' }, 'o', "FILE",
 	  "write the summary to FILE (replaced atomically) instead of stdout" },
+	{ { "html", required_argument, NULL, OPT_HTML }, 0, "FILE",
+	  "also write the report as one self-contained HTML page (diagnosis, charts, tables)" },
 	{ { "partial", required_argument, NULL, OPT_PARTIAL }, 0, "FILE",
 	  "also write the mergeable summary to FILE, for `halyze merge`" },
 	{ { "follow", no_argument, NULL, OPT_FOLLOW }, 0, NULL,
@@ -74,7 +77,7 @@ static const struct opt_doc table[] = {
 	{ { "samples", required_argument, NULL, OPT_SAMPLES }, 0, "N",
 	  "unparsed lines kept as examples (default 5)" },
 	{ { "top", required_argument, NULL, OPT_TOP }, 0, "N",
-	  "rows per table in the text summary (default 20)" },
+	  "rows per table in the text summary and the HTML report (default 20)" },
 	{ { "headers-only", no_argument, NULL, OPT_HEADERS_ONLY }, 0, NULL,
 	  "only read lines and syslog headers (the accounting pass); messages are not parsed" },
 	{ { "progress", no_argument, NULL, OPT_PROGRESS }, 0, NULL,
@@ -109,7 +112,8 @@ static void help(void)
 		printf("  %-26s %s\n", left, d->help);
 	}
 	printf("\nOther commands:\n  halyze lint [--json] [--strict] HAPROXY.CFG...   check a configuration\n"
-	       "  halyze merge [--json] [-o FILE] SUMMARY.json...   merge --partial summaries\n");
+	       "  halyze merge [--json] [-o FILE] SUMMARY.json...   merge --partial summaries\n"
+	       "  halyze report SUMMARY.json... --html FILE         the HTML report of saved summaries\n");
 	printf("\nExit status: 0 success; 1 an input could not be read completely; 2 usage\n"
 	       "error; 3 unparsed lines under --strict; 4 output not written; 5 invalid\n"
 	       "format or config; 70 internal error; 130 interrupted (partial summary).\n"
@@ -235,6 +239,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			}
 			break;
 		case OPT_PARTIAL: o->partial = optarg; break;
+		case OPT_HTML: o->html = optarg; break;
 		case OPT_TICKET:
 			if (parse_size(optarg, 1, 30u * 86400, &o->ticket_lifetime)) {
 				usage_error("--ticket-lifetime: '%s' is not a number of seconds from 1 to 2592000", optarg);
@@ -320,8 +325,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			usage_error("--follow needs FILEs (standard input is followed anyway)");
 			return HZ_EXIT_USAGE;
 		}
-		if (o->partial) {
-			usage_error("--follow and --partial exclude each other");
+		if (o->partial || o->html) {
+			usage_error("--follow writes its summaries with -o or on stdout: not with %s",
+				    o->partial ? "--partial" : "--html");
 			return HZ_EXIT_USAGE;
 		}
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "halyze/emit.h"
 #include "halyze/sanitize.h"
 #include "cli.h"
 
@@ -38,6 +39,37 @@ void cli_report(const struct hz_err *e)
 		cli_error("%s: %s", e->file, msg);
 	else
 		cli_error("%s", msg);
+}
+
+enum hz_spark cli_spark(int fd)
+{
+	const char *v = getenv("LC_ALL");
+
+	if (!isatty(fd))
+		return HZ_SPARK_NONE;
+	if (!v || !*v)
+		v = getenv("LC_CTYPE");
+	if (!v || !*v)
+		v = getenv("LANG");
+	/* unset, C or POSIX, or any other charset: ASCII */
+	if (v && (strcasestr(v, "UTF-8") || strcasestr(v, "UTF8")))
+		return HZ_SPARK_UNICODE;
+	return HZ_SPARK_ASCII;
+}
+
+int cli_write_html(const struct hz_summary *s, struct cli_out *out, size_t top)
+{
+	struct hz_html_opts ho = { top, HZ_VERSION };
+	struct hz_err err;
+	int rc, wrc;
+
+	wrc = hz_emit_html(s, out->f, &ho, &err);
+	rc = cli_out_close(out, wrc == 0);
+	if (wrc && !rc) {
+		cli_report(&err);
+		rc = HZ_EXIT_OUTPUT;
+	}
+	return rc;
 }
 
 int cli_out_open(struct cli_out *o, const char *path)

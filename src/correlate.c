@@ -5,6 +5,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const hz_series_status[HZ_STATUS_CLASSES] = {
+	"status:1xx", "status:2xx", "status:3xx", "status:4xx", "status:5xx", "status:other"
+};
+
+/* HAProxy's first termination-state characters, in its documentation's order. */
+static const char term_chars[HZ_TERM_CAUSES - 1] = { '-', 'C', 'S', 'P', 'L', 'R', 'I', 'D', 'U', 'K', 'c', 's' };
+const char *const hz_series_term[HZ_TERM_CAUSES] = {
+	"term:-", "term:C", "term:S", "term:P", "term:L", "term:R", "term:I", "term:D", "term:U", "term:K",
+	"term:c", "term:s", "term:?"
+};
+
+size_t hz_series_status_class(const char *p, size_t n)
+{
+	if (n == 3 && p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
+		return (size_t)(p[0] - '1');
+	return HZ_STATUS_CLASSES - 1;
+}
+
+size_t hz_series_term_cause(const char *p, size_t n)
+{
+	for (size_t k = 0; n && k < HZ_TERM_CAUSES - 1; k++)
+		if (p[0] == term_chars[k])
+			return k;
+	return HZ_TERM_CAUSES - 1;
+}
+
+const char *hz_series_breakdown(const char *name)
+{
+	if (strcmp(name, HZ_SERIES_FULL_CERT) == 0)
+		return HZ_SERIES_FULL_CERT;
+	for (int k = 0; k < HZ_STATUS_CLASSES; k++)
+		if (strcmp(name, hz_series_status[k]) == 0)
+			return hz_series_status[k];
+	for (int k = 0; k < HZ_TERM_CAUSES; k++)
+		if (strcmp(name, hz_series_term[k]) == 0)
+			return hz_series_term[k];
+	return NULL;
+}
+
 static int64_t bucket_of(const char *key)
 {
 	uint64_t u = 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/correlate.h"
 #include "halyze/fields.h"
 #include "bigmem.h"
 
@@ -60,6 +61,7 @@ void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
 	b->frontend = first_of(find_alias(f, HZ_A_ft), find_alias(f, HZ_A_f));
 	b->term = first_of(find_alias(f, HZ_A_tsc), find_alias(f, HZ_A_ts));
 	b->request = find_alias(f, HZ_A_r);
+	b->status = find_alias(f, HZ_A_ST);
 	b->subject = find_fetch(f, "ssl_c_s_dn");
 	b->serial = find_fetch(f, "ssl_c_serial");
 	b->notafter = find_fetch(f, "ssl_c_notafter");
@@ -99,7 +101,13 @@ struct table {
  * the summary's series map when the row is recycled costs an increment per
  * line instead of a keyed lookup per series. */
 #define HZ_DIAG_ROWS 8
-#define ROW_COLS (1 + HZ_RULE_BUILTIN_COUNT)
+/* columns: requests, the built-in rules, then the breakdowns behind the
+ * HTML report's charts (full handshakes with a certificate, status classes,
+ * who ended the session) */
+#define COL_FULL_CERT (1 + HZ_RULE_BUILTIN_COUNT)
+#define COL_STATUS (COL_FULL_CERT + 1)
+#define COL_TERM (COL_STATUS + HZ_STATUS_CLASSES)
+#define ROW_COLS (COL_TERM + HZ_TERM_CAUSES)
 struct row {
 	int64_t bucket;
 	int used;
@@ -353,7 +361,26 @@ static int drain(struct hz_diag *d, int all);
 
 static const char *col_name(size_t col)
 {
-	return col == 0 ? HZ_SERIES_REQUESTS : hz_rule_def((enum hz_rule_id)(col - 1))->name;
+	if (col == 0)
+		return HZ_SERIES_REQUESTS;
+	if (col < COL_FULL_CERT)
+		return hz_rule_def((enum hz_rule_id)(col - 1))->name;
+	if (col == COL_FULL_CERT)
+		return HZ_SERIES_FULL_CERT;
+	if (col < COL_TERM)
+		return hz_series_status[col - COL_STATUS];
+	return hz_series_term[col - COL_TERM];
+}
+
+/* Adds 1 to column col of the line's row, or to its series in s when the
+ * line has no row. */
+static int count_col(struct hz_summary *s, struct row *w, int64_t ms, struct hz_str fe, size_t col)
+{
+	if (w) {
+		w->c[col]++;
+		return 0;
+	}
+	return hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, col_name(col), 1);
 }
 
 static int flush_row(struct hz_diag *d, struct row *w)
@@ -733,6 +760,13 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 			w->c[0]++;
 		else if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
 			return HZ_ENOMEM;
+		/* the breakdowns behind the charts over time (HTML report) */
+		if (b->status >= 0 && !m->empty[b->status]
+		    && count_col(s, w, ms, fe, COL_STATUS + hz_series_status_class(m->v[b->status].p, m->v[b->status].n)))
+			return HZ_ENOMEM;
+		if (b->term >= 0 && !m->empty[b->term]
+		    && count_col(s, w, ms, fe, COL_TERM + hz_series_term_cause(m->v[b->term].p, m->v[b->term].n)))
+			return HZ_ENOMEM;
 	}
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
 	{
@@ -818,6 +852,8 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		} else {
 			if (is(has, '1')) {
 				s->tls.full_with_cert++;
+				if (ms != INT64_MIN && count_col(s, w, ms, fe, COL_FULL_CERT))
+					return HZ_ENOMEM;
 			} else {
 				s->tls.full_without_cert++;
 				rc = hit(d, s, w, HZ_RULE_FULL_NO_CERT, ms, fe, fe, client, HZ_STR_NULL, path, line);

@@ -12,7 +12,7 @@
 /* Where the fields the diagnosis reads sit in one format; -1 when absent. */
 struct hz_diag_binding {
 	int has_crt, resumed, used, verify, c_err, ca_err, sid, sni, sslv;
-	int date, client, frontend, term, request;
+	int date, client, frontend, term, request, status;
 	int subject, serial, notafter;     /* the best identity fields for groups and keys */
 	int ident[HZ_DIAG_MAX_IDENT];      /* every ssl_c_* field that names a certificate */
 	int nident;

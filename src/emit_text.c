@@ -227,7 +227,61 @@ static void clock_of(char *b, size_t cap, int64_t ms)
 		hz_format_ms(b, cap, ms);
 }
 
-static void diagnosis(FILE *out, const struct hz_summary *s)
+/* The glyphs of a sparkline, lowest first; a bucket with nothing is blank. */
+static const char *const spark_unicode[] = { "\xE2\x96\x81", "\xE2\x96\x82", "\xE2\x96\x83", "\xE2\x96\x84",
+					     "\xE2\x96\x85", "\xE2\x96\x86", "\xE2\x96\x87", "\xE2\x96\x88" };
+static const char *const spark_ascii[] = { "_", ".", "-", "=", "#" };
+#define SPARK_WIDTH 60
+
+/* One line: the name, a glyph per column (buckets folded `per` to a column,
+ * a glyph's height proportional to the column's count over the largest),
+ * and the largest count. */
+static void spark_line(FILE *out, const char *name, const uint64_t *v, size_t n, size_t per, enum hz_spark mode)
+{
+	const char *const *g = mode == HZ_SPARK_ASCII ? spark_ascii : spark_unicode;
+	uint64_t levels = mode == HZ_SPARK_ASCII ? 5 : 8, max = 0, col[SPARK_WIDTH];
+	size_t ncol = (n + per - 1) / per;
+	char lb[4 * LABEL_MAX + 64];
+
+	for (size_t c = 0; c < ncol; c++) {
+		col[c] = 0;
+		for (size_t i = c * per; i < n && i < (c + 1) * per; i++)
+			col[c] += v[i];
+		if (col[c] > max)
+			max = col[c];
+	}
+	fprintf(out, "  %-30s ", label(lb, sizeof(lb), name, strlen(name)));
+	for (size_t c = 0; c < ncol; c++)
+		fputs(col[c] ? g[(col[c] * levels - 1) / max] : " ", out);
+	fprintf(out, "  max %" PRIu64 "\n", max);
+}
+
+/* Requests and each rule that fired, per bucket, as sparklines. */
+static void sparklines(FILE *out, const struct hz_summary *s, const struct hz_series_set *set,
+		       const struct hz_finding *f, size_t n, enum hz_spark mode)
+{
+	const struct hz_series *req = hz_series_find(set, "", HZ_SERIES_REQUESTS);
+	size_t per = (set->n + SPARK_WIDTH - 1) / SPARK_WIDTH;
+	char a[40], b[40];
+
+	if (!req || !set->n)
+		return;
+	hz_format_ms(a, sizeof(a), set->first * set->bucket_ms);
+	hz_format_ms(b, sizeof(b), (set->first + (int64_t)set->n) * set->bucket_ms);
+	a[10] = b[10] = ' ';
+	fprintf(out, "\n  Per %lld s, %.16s .. %.16s%s\n", (long long)(set->bucket_ms * (int64_t)per / 1000), a, b,
+		per > 1 ? " (buckets folded to fit)" : "");
+	spark_line(out, HZ_SERIES_REQUESTS, req->counts, set->n, per, mode);
+	for (size_t i = 0; i < n; i++) {
+		struct hz_finding_view d;
+		const struct hz_series *h;
+		hz_finding_view(s, &f[i], &d);
+		if ((h = hz_series_find(set, "", d.name)))
+			spark_line(out, d.name, h->counts, set->n, per, mode);
+	}
+}
+
+static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark)
 {
 	struct hz_series_set set;
 	int have = hz_series_build(s, 0, &set) == 0;
@@ -301,6 +355,8 @@ static void diagnosis(FILE *out, const struct hz_summary *s)
 			wrap(out, "      ", d.advice);
 		}
 	}
+	if (spark != HZ_SPARK_NONE && have)
+		sparklines(out, s, &set, f, n, spark);
 	free(f);
 	if (s->nlint) {
 		fprintf(out, "\n  Configuration\n");
@@ -371,7 +427,7 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 
 	if (o && o->version)
 		fprintf(out, "halyze %s summary\n\n", o->version);
-	diagnosis(out, s);
+	diagnosis(out, s, o ? o->spark : HZ_SPARK_NONE);
 	accounting(out, s);
 	frontends(out, s->frontends, s->requests, top);
 	table(out, "Status codes", "status", s->status, 0, s->requests, top);

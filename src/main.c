@@ -205,13 +205,13 @@ int main(int argc, char **argv)
 	struct hz_summary *s = NULL;
 	struct hz_events *events = NULL;
 	struct hz_ruleset *ruleset = NULL;
-	struct cli_out out = { 0 };
+	struct cli_out out = { 0 }, hout = { 0 };
 	struct hz_err err;
 	int rc, scanned, wrc;
 
 	if (argc > 1 && strcmp(argv[1], "lint") == 0)
 		return cli_lint(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+	if (argc > 1 && (strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "report") == 0))
 		return cli_merge(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &o);
 	if (rc >= 0)
@@ -245,6 +245,10 @@ int main(int argc, char **argv)
 	/* open the output first: a bad -o fails before hours of scanning */
 	if ((!o.events || o.output) && !o.follow && (rc = cli_out_open(&out, o.output)))
 		goto done;
+	if (o.html && (rc = cli_out_open(&hout, o.html))) {
+		cli_out_close(&out, 0);
+		goto done;
+	}
 	catch_signals();
 	if (o.follow) {
 		rc = cli_follow(&o, s, router, &interrupted);
@@ -280,7 +284,8 @@ int main(int argc, char **argv)
 	else if (o.json) {
 		wrc = hz_emit_json(s, out.f, &err);
 	} else {
-		struct hz_text_opts to = { o.top, HZ_VERSION };
+		int to_stdout = !o.output || strcmp(o.output, "-") == 0;
+		struct hz_text_opts to = { o.top, HZ_VERSION, to_stdout ? cli_spark(STDOUT_FILENO) : HZ_SPARK_NONE };
 		wrc = hz_emit_text(s, out.f, &to, &err);
 	}
 	rc = cli_out_close(&out, wrc == 0);
@@ -288,6 +293,8 @@ int main(int argc, char **argv)
 		cli_report(&err);
 		rc = HZ_EXIT_OUTPUT;
 	}
+	if (!rc && o.html)
+		rc = cli_write_html(s, &hout, o.top);
 	if (!rc && o.partial) {
 		struct cli_out pout;
 		if (!(rc = cli_out_open(&pout, o.partial))) {
@@ -310,6 +317,7 @@ int main(int argc, char **argv)
 	if (o.strict && s->unparsed && !o.quiet)
 		cli_error("%llu lines could not be parsed (--strict)", (unsigned long long)s->unparsed);
 done:
+	cli_out_close(&hout, 0);   /* when not written: removes the temporary file */
 	hz_events_free(events);
 	hz_router_free(router);
 	router = NULL;

@@ -1,4 +1,4 @@
-/* Escapes log bytes so they cannot break JSON or act on a terminal. */
+/* Escapes log bytes so they cannot break JSON or HTML or act on a terminal. */
 #include "halyze/sanitize.h"
 
 #include <stdint.h>
@@ -49,6 +49,19 @@ static int is_dangerous(uint32_t cp)
 	       || cp == 0x061C;
 }
 
+/* The entity for the characters that end text or an attribute in HTML. */
+static const char *html_entity(uint32_t cp)
+{
+	switch (cp) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
 /* Appends a piece to dst while it fits whole (so a result is never cut
  * inside a character or an escape); counts its length either way. */
 static void put(char *dst, size_t cap, size_t *out, int *full, const char *piece, size_t plen)
@@ -81,12 +94,14 @@ size_t hz_escape(char *dst, size_t cap, const char *src, size_t n, enum hz_escap
 			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02X", p[i]);
 			piece = tmp;
 			len = 1;
-		} else if (mode == HZ_ESC_TERMINAL && is_dangerous(cp)) {
+		} else if (mode != HZ_ESC_UTF8 && is_dangerous(cp)) {
 			if (cp < 0x100)
 				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02X", (unsigned)cp);
 			else
 				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u{%04X}", (unsigned)cp);
 			piece = tmp;
+		} else if (mode == HZ_ESC_HTML && (piece = html_entity(cp)) != NULL) {
+			plen = strlen(piece);
 		} else {
 			piece = (const char *)p + i;
 			plen = len;

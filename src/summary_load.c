@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halyze/correlate.h"
 #include "halyze/lint.h"
 #include "errfmt.h"
 
@@ -88,11 +89,14 @@ static enum hz_severity severity_of(const char *s)
 }
 
 /* The series name as a pointer the summary keeps: built-in names and user
- * rule names are long-lived, "requests" is the library's constant. */
+ * rule names are long-lived, "requests" and the breakdowns are the library's
+ * constants. */
 static const char *series_name(const struct hz_summary *s, const char *name)
 {
 	if (strcmp(name, HZ_SERIES_REQUESTS) == 0)
 		return HZ_SERIES_REQUESTS;
+	if (hz_series_breakdown(name))
+		return hz_series_breakdown(name);
 	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++)
 		if (strcmp(hz_rule_def((enum hz_rule_id)r)->name, name) == 0)
 			return hz_rule_def((enum hz_rule_id)r)->name;

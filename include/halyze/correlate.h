@@ -34,6 +34,25 @@ const struct hz_series *hz_series_find(const struct hz_series_set *set, const ch
  * constant or n < 3. */
 double hz_pearson(const uint64_t *x, const uint64_t *y, size_t n);
 
+/* Series that break the requests of each bucket down for charts, recorded
+ * (diagnose.c) on traffic lines with a date next to "requests":
+ * - "tls:full-cert", full handshakes with a certificate (the other TLS
+ *   categories are the series of the rules that count them);
+ * - "status:1xx" .. "status:5xx", "status:other", the status class;
+ * - "term:X", who ended the session: X is the first character of the
+ *   termination state (-, C, S, P, L, R, I, D, U, K, c, s), "term:?" others. */
+#define HZ_SERIES_FULL_CERT "tls:full-cert"
+enum { HZ_STATUS_CLASSES = 6, HZ_TERM_CAUSES = 13 };
+extern const char *const hz_series_status[HZ_STATUS_CLASSES];
+extern const char *const hz_series_term[HZ_TERM_CAUSES];
+/* The index in hz_series_status of a status code, and in hz_series_term of
+ * a termination state. */
+size_t hz_series_status_class(const char *p, size_t n);
+size_t hz_series_term_cause(const char *p, size_t n);
+/* The library's own pointer for a breakdown series name (series keep names
+ * by pointer), or NULL when name is not one. */
+const char *hz_series_breakdown(const char *name);
+
 /* Fewer buckets than this (or fewer than 3 with traffic) give no r. */
 #define HZ_CORRELATION_MIN_BUCKETS 8
 

@@ -1,4 +1,4 @@
-/* Making attacker-controlled log bytes safe for terminals and JSON. */
+/* Making attacker-controlled log bytes safe for terminals, JSON and HTML. */
 #ifndef HZ_SANITIZE_H
 #define HZ_SANITIZE_H
 
@@ -13,7 +13,12 @@ enum hz_escape_mode {
 	 * character, DEL and backslash-free bidirectional overrides become
 	 * \xHH or \u{HHHH}, so no byte of log data can move the cursor,
 	 * change colours or reorder text. */
-	HZ_ESC_TERMINAL = 1
+	HZ_ESC_TERMINAL = 1,
+	/* For HTML text and quoted attribute values: as HZ_ESC_TERMINAL (so
+	 * invalid UTF-8, NUL, control and bidi characters show as \xHH or
+	 * \u{HHHH} text), and also & < > " ' as the entities &amp; &lt; &gt;
+	 * &quot; &#39;, so no byte of log data can open or close markup. */
+	HZ_ESC_HTML = 2
 };
 
 /* Writes the escaped form of (p, n) into dst (capacity cap, always

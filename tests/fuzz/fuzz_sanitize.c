@@ -1,4 +1,4 @@
-/* Fuzz target: escaping log bytes for terminals and JSON. */
+/* Fuzz target: escaping log bytes for terminals, JSON and HTML. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,6 +89,25 @@ static void check_json(const char *body, size_t n, const uint8_t *data, size_t s
 	free(doc);
 }
 
+/* HTML text: as for terminals, and no character that opens or closes
+ * markup: < > " ' never appear, and every & starts one of the five
+ * references the escaper writes. */
+static void check_html(const char *s, size_t n)
+{
+	static const char *const refs[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
+
+	check_output(s, n, 1);
+	for (size_t i = 0; i < n; i++) {
+		FZ_CHECK(s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'');
+		if (s[i] == '&') {
+			int known = 0;
+			for (size_t k = 0; k < 5; k++)
+				known |= n - i >= strlen(refs[k]) && memcmp(s + i, refs[k], strlen(refs[k])) == 0;
+			FZ_CHECK(known);
+		}
+	}
+}
+
 typedef size_t (*escaper)(char *, size_t, const char *, size_t, int);
 
 static size_t esc_utf8(char *d, size_t cap, const char *p, size_t n, int unused)
@@ -99,6 +118,11 @@ static size_t esc_utf8(char *d, size_t cap, const char *p, size_t n, int unused)
 static size_t esc_term(char *d, size_t cap, const char *p, size_t n, int unused)
 {
 	return hz_escape(d, cap, p, n, HZ_ESC_TERMINAL);
+}
+
+static size_t esc_html(char *d, size_t cap, const char *p, size_t n, int unused)
+{
+	return hz_escape(d, cap, p, n, HZ_ESC_HTML);
 }
 
 static size_t esc_json(char *d, size_t cap, const char *p, size_t n, int unused)
@@ -130,6 +154,8 @@ static void run(escaper fn, int kind, const uint8_t *data, size_t size)
 		check_output(full, need, 0);
 		check_json(full, need, data, size, 1);
 	}
+	if (kind == 3)
+		check_html(full, need);
 
 	caps[0] = 1;
 	caps[1] = 2;
@@ -156,6 +182,8 @@ static void run(escaper fn, int kind, const uint8_t *data, size_t size)
 			FZ_CHECK(len == need || memchr(full, 0, need));
 		else if (kind == 0 || kind == 1)
 			check_output(buf, len, kind == 1);
+		else if (kind == 3)
+			check_html(buf, len);
 		else
 			check_json(buf, len, data, size, 0);
 		free(buf);
@@ -170,6 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(esc_utf8, 0, data, size);
 	run(esc_term, 1, data, size);
 	run(esc_json, 2, data, size);
+	run(esc_html, 3, data, size);
 	hz_escape(small, sizeof(small), (const char *)data, size, HZ_ESC_TERMINAL);
 	(void)hz_display_width(small);
 	return 0;
