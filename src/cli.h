@@ -54,6 +54,8 @@ struct cli_opts {
 	int had_inputs;          /* FILE arguments were given (maybe empty dirs) */
 	int keep_order;          /* --keep-order */
 	int follow;              /* --follow */
+	unsigned tables;         /* --tables, --query: HZ_TABLE_* */
+	size_t max_keys;         /* --max-keys */
 	size_t interval;         /* --interval, seconds */
 };
 

@@ -11,13 +11,14 @@
 #include <pcre2.h>
 
 #include "halyze/rules.h"
+#include "halyze/summary.h"
 #include "cli.h"
 
 enum {
 	OPT_JSON = 256, OPT_STRICT, OPT_HEADERS_ONLY, OPT_MAX_LINE, OPT_SAMPLES, OPT_TOP,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FORMAT, OPT_CONFIG, OPT_EVENTS, OPT_FIELDS, OPT_EXPLAIN,
 	OPT_LIST_RULES, OPT_TICKET, OPT_EXPIRY, OPT_BUCKET, OPT_RULES, OPT_NO_DIAG, OPT_PARTIAL, OPT_SLICE,
-	OPT_KEEP_ORDER, OPT_FOLLOW, OPT_INTERVAL, OPT_HTML
+	OPT_KEEP_ORDER, OPT_FOLLOW, OPT_INTERVAL, OPT_HTML, OPT_TABLES, OPT_QUERY, OPT_MAX_KEYS
 };
 
 struct opt_doc {
@@ -70,6 +71,12 @@ static const struct opt_doc table[] = {
 	  "threads: inputs in parallel, big plain files in slices (default: the cores)" },
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
 	  "plain files of twice this size or more are cut for the threads (default 32M)" },
+	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
+	  "also per-URL and per-client tables and timer percentiles: urls, clients, timers, all" },
+	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
+	  "URL keys keep the query string (default: the path only)" },
+	{ { "max-keys", required_argument, NULL, OPT_MAX_KEYS }, 0, "N",
+	  "keep the N heaviest keys of each table, fold the rest into (other) (default 100000)" },
 	{ { "strict", no_argument, NULL, OPT_STRICT }, 0, NULL,
 	  "exit with status 3 when any line could not be parsed" },
 	{ { "max-line", required_argument, NULL, OPT_MAX_LINE }, 0, "BYTES",
@@ -204,6 +211,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	o->top = 20;
 	o->jobs = 0;
 	o->interval = 10;
+	o->max_keys = HZ_MAX_KEYS_DEFAULT;
 	o->slice_size = 32u << 20;
 	for (size_t i = 0; i < NOPTS; i++) {
 		longopts[i] = table[i].o;
@@ -232,6 +240,32 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_NO_DIAG: o->no_diagnosis = 1; break;
 		case OPT_KEEP_ORDER: o->keep_order = 1; break;
 		case OPT_FOLLOW: o->follow = 1; break;
+		case OPT_QUERY: o->tables |= HZ_TABLE_QUERY; break;
+		case OPT_MAX_KEYS:
+			if (parse_size(optarg, 0, (size_t)1 << 32, &o->max_keys)) {
+				usage_error("--max-keys: '%s' is not a number from 0 (no cap) to 4G", optarg);
+				return HZ_EXIT_USAGE;
+			}
+			break;
+		case OPT_TABLES: {
+			char buf[128], *tok, *save = NULL;
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (strcmp(tok, "urls") == 0)
+					o->tables |= HZ_TABLE_URLS;
+				else if (strcmp(tok, "clients") == 0)
+					o->tables |= HZ_TABLE_CLIENTS;
+				else if (strcmp(tok, "timers") == 0)
+					o->tables |= HZ_TABLE_TIMERS;
+				else if (strcmp(tok, "all") == 0)
+					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS;
+				else {
+					usage_error("--tables: '%s' is not urls, clients, timers or all", tok);
+					return HZ_EXIT_USAGE;
+				}
+			}
+			break;
+		}
 		case OPT_INTERVAL:
 			if (parse_size(optarg, 1, 86400, &o->interval)) {
 				usage_error("--interval: '%s' is not a number of seconds from 1 to 86400", optarg);

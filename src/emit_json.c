@@ -62,6 +62,78 @@ static json_t *server_value(const uint64_t *v)
 	return json_pack("{s:I}", "requests", (json_int_t)v[HZ_SRV_REQUESTS]);
 }
 
+/* Rows of the URL and client tables in a summary (all in a mergeable one). */
+#define HZ_JSON_TOP_KEYS 100
+
+static json_t *url_value(const uint64_t *v)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:f}", "requests", (json_int_t)v[HZ_URL_REQUESTS],
+			 "errors", (json_int_t)v[HZ_URL_ERRORS], "bytes", (json_int_t)v[HZ_URL_BYTES],
+			 "time_ms_total", (json_int_t)v[HZ_URL_TIME_MS],
+			 "time_ms_avg", v[HZ_URL_REQUESTS] ? floor((double)v[HZ_URL_TIME_MS] / (double)v[HZ_URL_REQUESTS] * 10 + 0.5) / 10 : 0.0);
+}
+
+static json_t *client_value(const uint64_t *v)
+{
+	return json_pack("{s:I,s:I,s:I}", "requests", (json_int_t)v[HZ_CLI_REQUESTS],
+			 "errors", (json_int_t)v[HZ_CLI_ERRORS], "bytes", (json_int_t)v[HZ_CLI_BYTES]);
+}
+
+/* The heaviest `limit` rows of a table (0: all), heaviest first. */
+static json_t *table_top(const struct hz_countmap *m, size_t col, json_t *(*value)(const uint64_t *vals),
+			 size_t limit)
+{
+	json_t *o = json_object();
+	size_t n = hz_countmap_size(m);
+	struct hz_countmap_entry *e = limit && limit < n ? hz_countmap_top(m, col, limit, &n)
+							  : hz_countmap_sorted(m, col);
+
+	if (!o || !e) {
+		free(e);
+		json_decref(o);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (set_key(o, e[i].key, e[i].n, value(e[i].vals))) {
+			json_decref(o);
+			o = NULL;
+			break;
+		}
+	free(e);
+	return o;
+}
+
+/* Percentiles of each timer; with the buckets themselves when mergeable. */
+static json_t *timers(const struct hz_summary *s, int mergeable)
+{
+	json_t *o = json_object();
+
+	for (int t = 0; o && t < HZ_TIMER_COUNT; t++) {
+		const struct hz_sketch *k = s->timers[t];
+		json_t *x;
+		if (!k || !k->count)
+			continue;
+		x = json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)k->count,
+			      "avg", floor((double)k->sum / (double)k->count * 10 + 0.5) / 10,
+			      "p50", (json_int_t)hz_sketch_quantile(k, 0.50), "p90", (json_int_t)hz_sketch_quantile(k, 0.90),
+			      "p95", (json_int_t)hz_sketch_quantile(k, 0.95), "p99", (json_int_t)hz_sketch_quantile(k, 0.99),
+			      "p999", (json_int_t)hz_sketch_quantile(k, 0.999), "max", (json_int_t)k->max);
+		if (x && mergeable) {
+			json_t *b = json_object();
+			char idx[24];
+			for (size_t i = 0; b && i < HZ_SKETCH_BUCKETS; i++)
+				if (k->b[i]) {
+					snprintf(idx, sizeof(idx), "%zu", i);
+					json_object_set_new(b, idx, json_integer((json_int_t)k->b[i]));
+				}
+			json_object_set_new(x, "sum", json_integer((json_int_t)k->sum));
+			json_object_set_new(x, "buckets", b);
+		}
+		json_object_set_new(o, hz_timer_names[t], x);
+	}
+	return o;
+}
+
 /* A table as an object keyed by its (log-made) keys, heaviest first. */
 static json_t *table(const struct hz_countmap *m, size_t col, json_t *(*value)(const uint64_t *vals))
 {
@@ -311,6 +383,17 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 			 "findings", findings(s, set, mergeable),
 			 "config_lint", lint(s),
 			 "series", series(set));
+	if (doc && (s->tables & HZ_TABLE_URLS))
+		json_object_set_new(doc, "urls", table_top(s->urls, HZ_URL_REQUESTS, url_value, mergeable ? 0 : HZ_JSON_TOP_KEYS));
+	if (doc && (s->tables & HZ_TABLE_TIMERS))
+		json_object_set_new(doc, "timers", timers(s, mergeable));
+	if (doc && (s->tables & HZ_TABLE_CLIENTS))
+		json_object_set_new(doc, "clients",
+				    table_top(s->clients, HZ_CLI_REQUESTS, client_value, mergeable ? 0 : HZ_JSON_TOP_KEYS));
+	if (doc)
+		json_object_set_new(doc, "key_limit",
+				    json_pack("{s:I,s:I}", "max_keys", (json_int_t)s->max_keys, "folded_keys",
+					      (json_int_t)(hz_summary_folded(s) + s->folded_loaded)));
 	if (doc && mergeable) {
 		json_object_set_new(doc, "mergeable", json_true());
 		json_object_set_new(doc, "bucket_seconds", json_integer((json_int_t)(s->bucket_ms / 1000)));

@@ -433,6 +433,28 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 	table(out, "Status codes", "status", s->status, 0, s->requests, top);
 	table(out, "Termination states", "state", s->termination, 0, s->requests, top);
 	table(out, "Servers", "backend/server", s->servers, HZ_SRV_REQUESTS, s->requests, top);
+	if (s->tables & HZ_TABLE_URLS)
+		table(out, "URLs (requests)", "url", s->urls, HZ_URL_REQUESTS, s->requests, top);
+	if (s->tables & HZ_TABLE_CLIENTS)
+		table(out, "Clients (requests)", "client", s->clients, HZ_CLI_REQUESTS, s->requests, top);
+	if (s->tables & HZ_TABLE_TIMERS) {
+		int any = 0;
+		for (int t = 0; t < HZ_TIMER_COUNT; t++) {
+			const struct hz_sketch *k = s->timers[t];
+			if (!k || !k->count)
+				continue;
+			if (!any++)
+				fprintf(out, "\nTimers (ms)   %12s %10s %8s %8s %8s %8s %10s\n", "count", "avg", "p50",
+					"p90", "p99", "p99.9", "max");
+			fprintf(out, "  %-11s %12" PRIu64 " %10.1f %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+				" %10" PRIu64 "\n", hz_timer_names[t], k->count, (double)k->sum / (double)k->count,
+				hz_sketch_quantile(k, 0.5), hz_sketch_quantile(k, 0.9), hz_sketch_quantile(k, 0.99),
+				hz_sketch_quantile(k, 0.999), k->max);
+		}
+	}
+	if (hz_summary_folded(s) + s->folded_loaded)
+		fprintf(out, "\n%" PRIu64 " keys were folded into (other) rows to stay within --max-keys %zu.\n",
+			hz_summary_folded(s) + s->folded_loaded, s->max_keys);
 	tls_table(out, s, top);
 	table(out, "Connection errors", "message", s->connerr_messages, 0, s->connection_errors, top);
 	table(out, "Connection errors by frontend", "frontend", s->connerr_frontends, 0,

@@ -232,6 +232,8 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	s->bucket_ms = (int64_t)o.bucket * 1000;
+	s->tables = o.tables;
+	hz_summary_set_max_keys(s, o.max_keys);
 	if (!o.headers_only && (rc = cli_router(&o, &router, s)))
 		goto done;
 	if (o.rules && router && (rc = start_rules(&o, router, s, &ruleset)))

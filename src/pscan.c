@@ -76,6 +76,8 @@ static void run_part(struct worker *w, struct part *p)
 		return;
 	}
 	p->s->bucket_ms = ps->proto->bucket_ms;
+	p->s->tables = ps->proto->tables;
+	hz_summary_set_max_keys(p->s, ps->proto->max_keys);
 	if (p->slice)
 		p->rc = hz_scan_slice(p->s, path, p->start, p->len, &so, &p->f, &p->err);
 	else

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "halyze/fields.h"
+
 static int pick(const struct hz_format *f, const char *a, const char *b)
 {
 	int i = hz_format_find(f, a);
@@ -17,6 +19,70 @@ void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b)
 	b->server = pick(f, "s", NULL);
 	b->status = pick(f, "ST", NULL);
 	b->term = pick(f, "tsc", "ts");
+	b->request = pick(f, "r", NULL);
+	b->client = pick(f, "ci", NULL);
+	b->bytes = pick(f, "B", NULL);
+	b->time = pick(f, "Ta", "Tt");
+	b->timer[HZ_TIMER_TR] = pick(f, "TR", "Tq");
+	b->timer[HZ_TIMER_Tw] = pick(f, "Tw", NULL);
+	b->timer[HZ_TIMER_Tc] = pick(f, "Tc", NULL);
+	b->timer[HZ_TIMER_Tr] = pick(f, "Tr", NULL);
+	b->timer[HZ_TIMER_Ta] = pick(f, "Ta", NULL);
+	b->timer[HZ_TIMER_Tt] = pick(f, "Tt", NULL);
+}
+
+/* A number field of the line, 0 when absent, "-" or negative (-1 timers). */
+static uint64_t num(const struct hz_match *m, int i)
+{
+	int64_t v;
+
+	if (i < 0 || m->empty[i] || hz_field_int(m->v[i], &v) || v < 0)
+		return 0;
+	return (uint64_t)v;
+}
+
+/* The URL and client tables (--tables), when asked for. */
+static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m)
+{
+	struct hz_str st = b->status >= 0 ? m->v[b->status] : HZ_STR_NULL;
+	int err = b->status >= 0 && (m->empty[b->status] || (st.n == 3 && st.p[0] == '5') || (st.n == 2 && st.p[0] == '-'));
+	uint64_t bytes = num(m, b->bytes);
+
+	if ((s->tables & HZ_TABLE_URLS) && b->request >= 0) {
+		struct hz_request rq;
+		struct hz_str key;
+		uint64_t *c;
+		if (m->empty[b->request])
+			key = hz_str_make("-", 1);
+		else if (hz_field_request(m->v[b->request], &rq) != 0 || rq.bad || !rq.path.p)
+			key = m->v[b->request];   /* <BADREQ>, or no URI: the line's words */
+		else
+			key = (s->tables & HZ_TABLE_QUERY) ? rq.uri : rq.path;
+		if (!(c = hz_countmap_get(s->urls, key.p, key.n)))
+			return HZ_ENOMEM;
+		c[HZ_URL_REQUESTS]++;
+		c[HZ_URL_ERRORS] += (uint64_t)err;
+		c[HZ_URL_TIME_MS] += num(m, b->time);
+		c[HZ_URL_BYTES] += bytes;
+	}
+	if (s->tables & HZ_TABLE_TIMERS)
+		for (int t = 0; t < HZ_TIMER_COUNT; t++) {
+			int64_t v;
+			int i = b->timer[t];
+			/* -1: the step never happened (aborted); not a duration */
+			if (i >= 0 && !m->empty[i] && hz_field_int(m->v[i], &v) == 0 && v >= 0
+			    && hz_summary_timer(s, t, (uint64_t)v))
+				return HZ_ENOMEM;
+		}
+	if ((s->tables & HZ_TABLE_CLIENTS) && b->client >= 0 && !m->empty[b->client]) {
+		uint64_t *c = hz_countmap_get(s->clients, m->v[b->client].p, m->v[b->client].n);
+		if (!c)
+			return HZ_ENOMEM;
+		c[HZ_CLI_REQUESTS]++;
+		c[HZ_CLI_ERRORS] += (uint64_t)err;
+		c[HZ_CLI_BYTES] += bytes;
+	}
+	return 0;
 }
 
 /* memcpy for the short names of backends and servers, without a call:
@@ -89,5 +155,5 @@ int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, cons
 			return HZ_ENOMEM;
 		c[HZ_SRV_REQUESTS]++;
 	}
-	return 0;
+	return s->tables ? tables(s, b, m) : 0;
 }

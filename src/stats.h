@@ -8,6 +8,8 @@
 /* Where the fields the summary needs sit in one format; -1 when absent. */
 struct hz_stats_binding {
 	int frontend, backend, server, status, term;
+	int request, client, bytes, time;   /* for the URL and client tables */
+	int timer[HZ_TIMER_COUNT];          /* for the timers' percentiles */
 };
 
 void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b);

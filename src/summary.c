@@ -32,6 +32,8 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	s->connerr_messages = hz_countmap_new(1);
 	s->connerr_frontends = hz_countmap_new(1);
 	s->message_kinds = hz_countmap_new(1);
+	s->urls = hz_countmap_new(HZ_URL_NVALS);
+	s->clients = hz_countmap_new(HZ_CLI_NVALS);
 	s->tls.verify = hz_countmap_new(1);
 	s->tls.cert_errors = hz_countmap_new(1);
 	s->tls.ca_errors = hz_countmap_new(1);
@@ -50,7 +52,7 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	if (max_samples)
 		s->samples = calloc(max_samples, sizeof(*s->samples));
 	if (!s->unparsed_reasons || !s->frontends || !s->status || !s->termination || !s->servers
-	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds
+	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds || !s->urls || !s->clients
 	    || !s->tls.verify || !s->tls.cert_errors || !s->tls.ca_errors || !s->tls.untraced_reasons
 	    || !s->series
 	    || (max_samples && !s->samples)) {
@@ -83,6 +85,10 @@ void hz_summary_free(struct hz_summary *s)
 	hz_countmap_free(s->connerr_messages);
 	hz_countmap_free(s->connerr_frontends);
 	hz_countmap_free(s->message_kinds);
+	hz_countmap_free(s->urls);
+	for (int t = 0; t < HZ_TIMER_COUNT; t++)
+		free(s->timers[t]);
+	hz_countmap_free(s->clients);
 	hz_lint_free(s->lint, s->nlint);
 	for (size_t k = 0; k < s->nuser; k++) {
 		struct hz_user_rule *u = &s->user[k];
@@ -191,6 +197,8 @@ long hz_summary_user_rule(struct hz_summary *s, const char *name, enum hz_severi
 	u->hits.first_ms = INT64_MAX;
 	u->hits.last_ms = INT64_MIN;
 	u->hits.groups = hz_countmap_new(1);
+	if (u->hits.groups)
+		hz_countmap_set_cap(u->hits.groups, s->max_keys, 0);
 	if (!u->name || !u->hits.groups || (explain && !u->explain) || (advice && !u->advice)
 	    || (group_by && !u->group_by)) {
 		free(u->name);
@@ -277,6 +285,49 @@ void hz_summary_shift_lines(struct hz_summary *s, uint64_t base)
 			s->files[i].error_line += base;
 }
 
+/* The tables keyed by log content, with the column that says which keys
+ * are the heaviest. */
+#define CAPPED(s, X) \
+	X((s)->frontends, HZ_FE_REQUESTS) X((s)->status, 0) X((s)->termination, 0) \
+	X((s)->servers, HZ_SRV_REQUESTS) X((s)->connerr_messages, 0) X((s)->connerr_frontends, 0) \
+	X((s)->urls, HZ_URL_REQUESTS) X((s)->clients, HZ_CLI_REQUESTS) X((s)->tls.verify, 0) \
+	X((s)->tls.cert_errors, 0) X((s)->tls.ca_errors, 0)
+
+const char *const hz_timer_names[HZ_TIMER_COUNT] = { "TR", "Tw", "Tc", "Tr", "Ta", "Tt" };
+
+int hz_summary_timer(struct hz_summary *s, int t, uint64_t v)
+{
+	if (!s->timers[t] && !(s->timers[t] = calloc(1, sizeof(struct hz_sketch))))
+		return HZ_ENOMEM;
+	hz_sketch_add(s->timers[t], v);
+	return 0;
+}
+
+void hz_summary_set_max_keys(struct hz_summary *s, size_t max_keys)
+{
+#define SET_CAP(m, col) hz_countmap_set_cap(m, max_keys, col);
+	s->max_keys = max_keys;
+	CAPPED(s, SET_CAP)
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++)
+		hz_countmap_set_cap(s->hits[r].groups, max_keys, 0);
+	for (size_t k = 0; k < s->nuser; k++)
+		hz_countmap_set_cap(s->user[k].hits.groups, max_keys, 0);
+#undef SET_CAP
+}
+
+uint64_t hz_summary_folded(const struct hz_summary *s)
+{
+	uint64_t n = 0;
+#define ADD_FOLDED(m, col) n += hz_countmap_folded(m);
+	CAPPED(s, ADD_FOLDED)
+#undef ADD_FOLDED
+	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT; r++)
+		n += hz_countmap_folded(s->hits[r].groups);
+	for (size_t k = 0; k < s->nuser; k++)
+		n += hz_countmap_folded(s->user[k].hits.groups);
+	return n;
+}
+
 long hz_summary_add_file(struct hz_summary *s, const char *path)
 {
 	if (s->nfiles == s->files_cap) {
@@ -353,6 +404,9 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 
 	if (dst->bucket_ms != src->bucket_ms)
 		return HZ_EINVAL;   /* series of different bucket widths do not add up */
+	/* an empty summary (merge's own) takes the cap of the first one merged */
+	if (dst->nfiles == 0 && dst->lines == 0 && dst->max_keys != src->max_keys)
+		hz_summary_set_max_keys(dst, src->max_keys);
 
 	for (size_t i = 0; i < src->nfiles; i++) {
 		const struct hz_file_summary *f = &src->files[i];
@@ -386,6 +440,17 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	if (!rc) rc = hz_countmap_merge(dst->connerr_messages, src->connerr_messages);
 	if (!rc) rc = hz_countmap_merge(dst->connerr_frontends, src->connerr_frontends);
 	if (!rc) rc = hz_countmap_merge(dst->message_kinds, src->message_kinds);
+	if (!rc) rc = hz_countmap_merge(dst->urls, src->urls);
+	if (!rc) rc = hz_countmap_merge(dst->clients, src->clients);
+	dst->tables |= src->tables;
+	for (int t = 0; t < HZ_TIMER_COUNT && !rc; t++) {
+		if (!src->timers[t])
+			continue;
+		if (!dst->timers[t] && !(dst->timers[t] = calloc(1, sizeof(struct hz_sketch))))
+			return HZ_ENOMEM;
+		hz_sketch_merge(dst->timers[t], src->timers[t]);
+	}
+	dst->folded_loaded += src->folded_loaded;   /* the maps add their own */
 	if (!rc) rc = hz_countmap_merge(dst->tls.verify, src->tls.verify);
 	if (!rc) rc = hz_countmap_merge(dst->tls.cert_errors, src->tls.cert_errors);
 	if (!rc) rc = hz_countmap_merge(dst->tls.ca_errors, src->tls.ca_errors);

@@ -202,6 +202,54 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 			goto oom;
 		c[HZ_SRV_REQUESTS] = u(v, "requests");
 	}
+	json_object_foreach(json_object_get(doc, "urls"), k, v) {
+		uint64_t *c = hz_countmap_get(s->urls, k, strlen(k));
+		if (!c)
+			goto oom;
+		c[HZ_URL_REQUESTS] = u(v, "requests");
+		c[HZ_URL_ERRORS] = u(v, "errors");
+		c[HZ_URL_BYTES] = u(v, "bytes");
+		c[HZ_URL_TIME_MS] = u(v, "time_ms_total");
+		s->tables |= HZ_TABLE_URLS;
+	}
+	json_object_foreach(json_object_get(doc, "clients"), k, v) {
+		uint64_t *c = hz_countmap_get(s->clients, k, strlen(k));
+		if (!c)
+			goto oom;
+		c[HZ_CLI_REQUESTS] = u(v, "requests");
+		c[HZ_CLI_ERRORS] = u(v, "errors");
+		c[HZ_CLI_BYTES] = u(v, "bytes");
+		s->tables |= HZ_TABLE_CLIENTS;
+	}
+	if (json_object_get(doc, "timers"))
+		s->tables |= HZ_TABLE_TIMERS;
+	json_object_foreach(json_object_get(doc, "timers"), k, v) {
+		int t;
+		const char *ik;
+		json_t *iv;
+		for (t = 0; t < HZ_TIMER_COUNT && strcmp(hz_timer_names[t], k) != 0; t++)
+			;
+		if (t == HZ_TIMER_COUNT)
+			continue;
+		if (!s->timers[t] && !(s->timers[t] = calloc(1, sizeof(struct hz_sketch))))
+			goto oom;
+		s->timers[t]->count = u(v, "count");
+		s->timers[t]->sum = u(v, "sum");
+		s->timers[t]->max = u(v, "max");
+		json_object_foreach(json_object_get(v, "buckets"), ik, iv) {
+			char *end;
+			unsigned long long bi = strtoull(ik, &end, 10);
+			if (*end || bi >= HZ_SKETCH_BUCKETS || !json_is_integer(iv))
+				BAD("timers.buckets");
+			s->timers[t]->b[bi] = (uint64_t)json_integer_value(iv);
+		}
+	}
+	if (json_object_get(doc, "urls"))
+		s->tables |= HZ_TABLE_URLS;
+	if (json_object_get(doc, "clients"))
+		s->tables |= HZ_TABLE_CLIENTS;
+	s->folded_loaded = u(json_object_get(doc, "key_limit"), "folded_keys");
+	hz_summary_set_max_keys(s, (size_t)u(json_object_get(doc, "key_limit"), "max_keys"));
 	if (add_counts(s->status, json_object_get(doc, "status"), 0))
 		BAD("status");
 	if (add_counts(s->termination, json_object_get(doc, "termination"), 0))

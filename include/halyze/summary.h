@@ -7,6 +7,7 @@
 #include "halyze/countmap.h"
 #include "halyze/envelope.h"
 #include "halyze/rules.h"
+#include "halyze/sketch.h"
 #include "halyze/status.h"
 
 #define HZ_SUMMARY_SCHEMA "halyze.summary.v1"
@@ -14,6 +15,18 @@
 /* Columns of the per-key tables. */
 enum { HZ_FE_REQUESTS = 0, HZ_FE_TLS, HZ_FE_NVALS };
 enum { HZ_SRV_REQUESTS = 0, HZ_SRV_NVALS };
+/* The per-URL and per-client tables (--tables): errors are 5xx answers and
+ * requests without a status; time is %Ta (else %Tt) in ms, summed. */
+enum { HZ_URL_REQUESTS = 0, HZ_URL_ERRORS, HZ_URL_TIME_MS, HZ_URL_BYTES, HZ_URL_NVALS };
+enum { HZ_CLI_REQUESTS = 0, HZ_CLI_ERRORS, HZ_CLI_BYTES, HZ_CLI_NVALS };
+#define HZ_TABLE_URLS    0x1u
+#define HZ_TABLE_CLIENTS 0x2u
+#define HZ_TABLE_QUERY   0x4u   /* URL keys keep the query string */
+#define HZ_TABLE_TIMERS  0x8u   /* percentiles of the timers */
+/* The timers with percentiles, by their log-format alias. */
+enum { HZ_TIMER_TR = 0, HZ_TIMER_Tw, HZ_TIMER_Tc, HZ_TIMER_Tr, HZ_TIMER_Ta, HZ_TIMER_Tt, HZ_TIMER_COUNT };
+extern const char *const hz_timer_names[HZ_TIMER_COUNT];
+#define HZ_MAX_KEYS_DEFAULT 100000u
 
 /* One input as read. Strings are owned by the summary. */
 struct hz_file_summary {
@@ -110,6 +123,12 @@ struct hz_summary {
 	struct hz_countmap *connerr_messages;/* message -> n */
 	struct hz_countmap *connerr_frontends;/* frontend -> n */
 	struct hz_countmap *message_kinds;   /* kind -> n */
+	struct hz_countmap *urls;            /* path (or path?query) -> HZ_URL_* */
+	struct hz_countmap *clients;         /* client address -> HZ_CLI_* */
+	unsigned tables;                     /* HZ_TABLE_*: which of them are filled */
+	struct hz_sketch *timers[HZ_TIMER_COUNT]; /* with HZ_TABLE_TIMERS; NULL until a value */
+	size_t max_keys;                     /* cap of every table keyed by log content; 0: none */
+	uint64_t folded_loaded;              /* folded keys of summaries read back */
 
 	struct hz_lint_finding *lint;        /* config lint of --config files */
 	size_t nlint;
@@ -128,6 +147,16 @@ struct hz_summary {
 /* A new, empty summary keeping up to max_samples unparsed examples. */
 struct hz_summary *hz_summary_new(size_t max_samples);
 void hz_summary_free(struct hz_summary *s);
+
+/* Caps every table keyed by what the logs say (see hz_countmap_set_cap):
+ * memory stays proportional to max_keys whatever the input. 0: no cap. */
+void hz_summary_set_max_keys(struct hz_summary *s, size_t max_keys);
+
+/* Adds v ms to timer t (allocating its sketch). Returns 0 or HZ_ENOMEM. */
+int hz_summary_timer(struct hz_summary *s, int t, uint64_t v);
+
+/* Keys folded into the "(other)" rows, over every table. */
+uint64_t hz_summary_folded(const struct hz_summary *s);
 
 /* Appends an input (path copied). Returns its index, or -1 when out of memory. */
 long hz_summary_add_file(struct hz_summary *s, const char *path);
