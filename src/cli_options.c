@@ -72,7 +72,7 @@ static const struct opt_doc table[] = {
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
 	  "plain files of twice this size or more are cut for the threads (default 32M)" },
 	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
-	  "also per-URL and per-client tables and timer percentiles: urls, clients, timers, all" },
+	  "more tables: urls, clients, timers (percentiles), servers (status, times), all" },
 	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
 	  "URL keys keep the query string (default: the path only)" },
 	{ { "max-keys", required_argument, NULL, OPT_MAX_KEYS }, 0, "N",
@@ -257,10 +257,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 					o->tables |= HZ_TABLE_CLIENTS;
 				else if (strcmp(tok, "timers") == 0)
 					o->tables |= HZ_TABLE_TIMERS;
+				else if (strcmp(tok, "servers") == 0)
+					o->tables |= HZ_TABLE_SERVERS;
 				else if (strcmp(tok, "all") == 0)
-					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS;
+					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS | HZ_TABLE_SERVERS;
 				else {
-					usage_error("--tables: '%s' is not urls, clients, timers or all", tok);
+					usage_error("--tables: '%s' is not urls, clients, timers, servers or all", tok);
 					return HZ_EXIT_USAGE;
 				}
 			}

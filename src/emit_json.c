@@ -59,7 +59,28 @@ static json_t *frontend_value(const uint64_t *v)
 
 static json_t *server_value(const uint64_t *v)
 {
-	return json_pack("{s:I}", "requests", (json_int_t)v[HZ_SRV_REQUESTS]);
+	json_t *o = json_pack("{s:I}", "requests", (json_int_t)v[HZ_SRV_REQUESTS]);
+	uint64_t any = 0;
+
+	for (int k = HZ_SRV_1XX; k < HZ_SRV_NVALS; k++)
+		any |= v[k];
+	if (o && any) {
+		/* --tables servers */
+		json_object_set_new(o, "status", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
+			"1xx", (json_int_t)v[HZ_SRV_1XX], "2xx", (json_int_t)v[HZ_SRV_2XX],
+			"3xx", (json_int_t)v[HZ_SRV_3XX], "4xx", (json_int_t)v[HZ_SRV_4XX],
+			"5xx", (json_int_t)v[HZ_SRV_5XX], "other", (json_int_t)v[HZ_SRV_OTHER]));
+		json_object_set_new(o, "errors", json_integer((json_int_t)v[HZ_SRV_ERRORS]));
+		json_object_set_new(o, "connect_ms_total", json_integer((json_int_t)v[HZ_SRV_TC_MS]));
+		json_object_set_new(o, "connect_count", json_integer((json_int_t)v[HZ_SRV_TC_N]));
+		json_object_set_new(o, "connect_ms_avg", json_real(v[HZ_SRV_TC_N] ?
+			floor((double)v[HZ_SRV_TC_MS] / (double)v[HZ_SRV_TC_N] * 10 + 0.5) / 10 : 0.0));
+		json_object_set_new(o, "response_ms_total", json_integer((json_int_t)v[HZ_SRV_TR_MS]));
+		json_object_set_new(o, "response_count", json_integer((json_int_t)v[HZ_SRV_TR_N]));
+		json_object_set_new(o, "response_ms_avg", json_real(v[HZ_SRV_TR_N] ?
+			floor((double)v[HZ_SRV_TR_MS] / (double)v[HZ_SRV_TR_N] * 10 + 0.5) / 10 : 0.0));
+	}
+	return o;
 }
 
 /* Rows of the URL and client tables in a summary (all in a mergeable one). */

@@ -41,6 +41,29 @@ static uint64_t num(const struct hz_match *m, int i)
 	return (uint64_t)v;
 }
 
+/* --tables servers: status class, errors, connect and response times. */
+static void server_details(uint64_t *c, const struct hz_stats_binding *b, const struct hz_match *m)
+{
+	struct hz_str st = b->status >= 0 && !m->empty[b->status] ? m->v[b->status] : HZ_STR_NULL;
+	int64_t v;
+	int k = HZ_SRV_OTHER;
+
+	if (st.n == 3 && st.p[0] >= '1' && st.p[0] <= '5')
+		k = HZ_SRV_1XX + (st.p[0] - '1');
+	c[k]++;
+	c[HZ_SRV_ERRORS] += (uint64_t)(k == HZ_SRV_5XX || !st.p || (st.n == 2 && st.p[0] == '-'));
+	if (b->timer[HZ_TIMER_Tc] >= 0 && !m->empty[b->timer[HZ_TIMER_Tc]]
+	    && hz_field_int(m->v[b->timer[HZ_TIMER_Tc]], &v) == 0 && v >= 0) {
+		c[HZ_SRV_TC_MS] += (uint64_t)v;
+		c[HZ_SRV_TC_N]++;
+	}
+	if (b->timer[HZ_TIMER_Tr] >= 0 && !m->empty[b->timer[HZ_TIMER_Tr]]
+	    && hz_field_int(m->v[b->timer[HZ_TIMER_Tr]], &v) == 0 && v >= 0) {
+		c[HZ_SRV_TR_MS] += (uint64_t)v;
+		c[HZ_SRV_TR_N]++;
+	}
+}
+
 /* The URL and client tables (--tables), when asked for. */
 static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m)
 {
@@ -154,6 +177,8 @@ int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, cons
 		if (!c)
 			return HZ_ENOMEM;
 		c[HZ_SRV_REQUESTS]++;
+		if (s->tables & HZ_TABLE_SERVERS)
+			server_details(c, b, m);
 	}
 	return s->tables ? tables(s, b, m) : 0;
 }

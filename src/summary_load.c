@@ -201,6 +201,21 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 		if (!c)
 			goto oom;
 		c[HZ_SRV_REQUESTS] = u(v, "requests");
+		if (json_object_get(v, "status")) {
+			json_t *st = json_object_get(v, "status");
+			c[HZ_SRV_1XX] = u(st, "1xx");
+			c[HZ_SRV_2XX] = u(st, "2xx");
+			c[HZ_SRV_3XX] = u(st, "3xx");
+			c[HZ_SRV_4XX] = u(st, "4xx");
+			c[HZ_SRV_5XX] = u(st, "5xx");
+			c[HZ_SRV_OTHER] = u(st, "other");
+			c[HZ_SRV_ERRORS] = u(v, "errors");
+			c[HZ_SRV_TC_MS] = u(v, "connect_ms_total");
+			c[HZ_SRV_TC_N] = u(v, "connect_count");
+			c[HZ_SRV_TR_MS] = u(v, "response_ms_total");
+			c[HZ_SRV_TR_N] = u(v, "response_count");
+			s->tables |= HZ_TABLE_SERVERS;
+		}
 	}
 	json_object_foreach(json_object_get(doc, "urls"), k, v) {
 		uint64_t *c = hz_countmap_get(s->urls, k, strlen(k));

@@ -14,7 +14,11 @@
 
 /* Columns of the per-key tables. */
 enum { HZ_FE_REQUESTS = 0, HZ_FE_TLS, HZ_FE_NVALS };
-enum { HZ_SRV_REQUESTS = 0, HZ_SRV_NVALS };
+/* Servers: requests always; the rest with --tables servers (status classes
+ * 1xx..5xx and other, errors: 5xx and no status; %Tc and %Tr summed over
+ * the lines where they are not -1, with those lines' counts). */
+enum { HZ_SRV_REQUESTS = 0, HZ_SRV_1XX, HZ_SRV_2XX, HZ_SRV_3XX, HZ_SRV_4XX, HZ_SRV_5XX, HZ_SRV_OTHER,
+       HZ_SRV_ERRORS, HZ_SRV_TC_MS, HZ_SRV_TC_N, HZ_SRV_TR_MS, HZ_SRV_TR_N, HZ_SRV_NVALS };
 /* The per-URL and per-client tables (--tables): errors are 5xx answers and
  * requests without a status; time is %Ta (else %Tt) in ms, summed. */
 enum { HZ_URL_REQUESTS = 0, HZ_URL_ERRORS, HZ_URL_TIME_MS, HZ_URL_BYTES, HZ_URL_NVALS };
@@ -23,6 +27,7 @@ enum { HZ_CLI_REQUESTS = 0, HZ_CLI_ERRORS, HZ_CLI_BYTES, HZ_CLI_NVALS };
 #define HZ_TABLE_CLIENTS 0x2u
 #define HZ_TABLE_QUERY   0x4u   /* URL keys keep the query string */
 #define HZ_TABLE_TIMERS  0x8u   /* percentiles of the timers */
+#define HZ_TABLE_SERVERS 0x10u  /* status classes, errors and times per server */
 /* The timers with percentiles, by their log-format alias. */
 enum { HZ_TIMER_TR = 0, HZ_TIMER_Tw, HZ_TIMER_Tc, HZ_TIMER_Tr, HZ_TIMER_Ta, HZ_TIMER_Tt, HZ_TIMER_COUNT };
 extern const char *const hz_timer_names[HZ_TIMER_COUNT];

@@ -96,6 +96,21 @@ for p in 50 90 99 999; do
   check "merged Tr p$p" "$("$jget" "$W/tm.json" timers Tr "p$p")" "$("$jget" "$W/tm-merged.json" timers Tr "p$p")"
 done
 
+# --tables servers: status classes, errors and the average connect and
+# response times per server, as awk counts them (-1 timers left out)
+awk 'BEGIN { for (i = 0; i < 3000; i++) { sv = "s" (i % 3); st = (i % 11 == 0) ? 503 : (i % 7 == 0) ? 404 : (i % 13 == 0) ? 302 : 200
+  tc = (i % 17 == 0) ? -1 : i % 5; tr = (i % 19 == 0) ? -1 : i % 300
+  printf "10.0.0.1:1 [27/Nov/2026:10:00:00.000] fe be/%s 0/0/%d/%d/9 %d 10 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"\n", sv, tc, tr, st } }' > "$W/srv.log"
+"$hz" --tables servers --format httplog --json "$W/srv.log" > "$W/srv.json"
+for sv in s0 s1 s2; do
+  want=$(awk -v sv="be/$sv" '{ split($5, t, "/") } $4 == sv { n++; c[substr($6, 1, 1)]++; if (t[3] >= 0) { tcs += t[3]; tcn++ } if (t[4] >= 0) { trs += t[4]; trn++ } }
+    END { printf "%d %d %d %d %d %d %d %d %d", n, c["2"], c["3"], c["4"], c["5"], tcs, tcn, trs, trn }' "$W/srv.log")
+  got=""; for k in requests "status 2xx" "status 3xx" "status 4xx" "status 5xx" connect_ms_total connect_count response_ms_total response_count; do
+    got="$got $("$jget" "$W/srv.json" servers "be/$sv" $k)"; done
+  check "server be/$sv" "$want" "${got# }"
+  check "server be/$sv errors (5xx)" "$(echo "$want" | cut -d' ' -f5)" "$("$jget" "$W/srv.json" servers "be/$sv" errors)"
+done
+
 # peak memory: a million distinct URLs and clients against a million lines
 # of 40 URLs and 30 clients, with --max-keys 1000: the same ceiling
 command -v /usr/bin/time > /dev/null || { bad "/usr/bin/time is missing (package time, .ci/deps --test)"; }
