@@ -246,7 +246,7 @@ int cli_halog(int argc, char **argv)
 	struct run run = { argv[0], 0, 0, 0 };
 	const char *formats[64], *configs[64], *output = NULL;
 	size_t nformats = 0, nconfigs = 0;
-	int i, rc = 0, auto_fmt = 0, failed = 0, ignored_from = -1, nout;
+	int i, rc = 0, auto_fmt = 0, failed = 0, ignored_from = -1;
 	char **inputs;
 	size_t ninputs;
 	FILE *out = stdout;
@@ -344,11 +344,8 @@ int cli_halog(int argc, char **argv)
 			for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
 				if (strcmp(a, names[j]) == 0)
 					k = (enum hz_halog_usort)j;
-			/* two different -u* are two output modes, as in halog */
-			if ((o.flags & HZ_HALOG_URL) && o.url_sort != k)
-				return die("Please, set only one output filter.\n");
 			o.flags |= HZ_HALOG_URL;
-			o.url_sort = k;
+			o.url_sort |= 1u << k;
 		} else if (strcmp(a, "-query") == 0) {
 			o.flags |= HZ_HALOG_QUERY;
 		} else if (strcmp(a, "-ic") == 0) {
@@ -410,11 +407,8 @@ int cli_halog(int argc, char **argv)
 		ignored_from = i;
 		i = argc;
 	}
-	nout = !!(o.flags & HZ_HALOG_COUNT) + !!(o.flags & HZ_HALOG_STATUS) + !!(o.flags & HZ_HALOG_SRV) +
-	       !!(o.flags & HZ_HALOG_COOK) + !!(o.flags & HZ_HALOG_TERM) + !!(o.flags & HZ_HALOG_URL) +
-	       !!(o.flags & HZ_HALOG_IP);
-	if (nout > 1)
-		return die("Please, set only one output filter.\n");
+	/* halog 2.6 accepts several output modes: its order of precedence
+	 * decides (the core follows it) */
 	if (ignored_from >= 0) {
 		if (!o.quiet)
 			fprintf(stderr, "halyze: halog: as in halog, '-o %s' ends the options: it and what follows are "

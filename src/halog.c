@@ -504,13 +504,11 @@ int hz_halog_new(struct hz_halog **out, const struct hz_halog_opts *o)
 {
 	struct hz_halog *h;
 	unsigned f = o->flags;
-	unsigned outputs = f & (HZ_HALOG_COUNT | HZ_HALOG_STATUS | HZ_HALOG_SRV | HZ_HALOG_COOK | HZ_HALOG_TERM |
-				HZ_HALOG_URL | HZ_HALOG_IP);
 
+	/* several output modes may be given: halog's order of precedence
+	 * decides, as below and in hz_halog_render */
 	*out = NULL;
 	if (!f)
-		return HZ_EINVAL;
-	if (outputs & (outputs - 1))
 		return HZ_EINVAL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -682,6 +680,11 @@ static int collect(struct hz_halog *h, char *line, const char *source_field, con
 	const char *b, *e;
 	int a[5], err, f;
 
+	if (h->line_filter == LF_NONE) {
+		/* -c with input filters: halog counts, whatever else was asked */
+		h->lines_out++;
+		return 0;
+	}
 	if (h->o.flags & HZ_HALOG_IP) {
 		if (!time_field && !*(time_field = field_start(accept_field, F_TIME - F_ACCEPT + 1))) {
 			truncated(h);
@@ -725,10 +728,6 @@ static int collect(struct hz_halog *h, char *line, const char *source_field, con
 		return 0;
 	}
 	if (h->o.flags & HZ_HALOG_HDR) {
-		if (h->line_filter == LF_NONE) {
-			h->lines_out++;
-			return 0;
-		}
 		if (time_field)
 			e = field_start(time_field, F_METH - F_TIME + 1);
 		else
@@ -737,7 +736,6 @@ static int collect(struct hz_halog *h, char *line, const char *source_field, con
 	}
 	switch (h->line_filter) {
 	case LF_NONE:
-		h->lines_out++;
 		return 0;
 	case LF_OUTPUT:
 		h->lines_out++;
@@ -901,10 +899,13 @@ int hz_halog_line(struct hz_halog *h, const char *p, size_t n)
 	int test = 1;
 
 	if (h->count_fast) {
-		/* halog reads without parsing; -v prints 0 */
-		if (!h->o.invert)
-			h->lines_out++;
-		return after_line(h, 0);
+		/* halog reads without parsing, up to -m lines; -v prints 0 */
+		if (h->o.invert)
+			return 0;
+		if (h->o.lines_max >= 0 && h->lines_out >= h->o.lines_max)
+			return 1;
+		h->lines_out++;
+		return 0;
 	}
 	if (n + 16 > h->bufcap) {
 		size_t cap = (n + 16) * 2;
@@ -1056,9 +1057,12 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 	h->buf[n] = 0;
 	h->linenum++;
 	if (h->count_fast) {
-		if (!h->o.invert)
-			h->lines_out++;
-		return after_line(h, 0);
+		if (h->o.invert)
+			return 0;
+		if (h->o.lines_max >= 0 && h->lines_out >= h->o.lines_max)
+			return 1;
+		h->lines_out++;
+		return 0;
 	}
 	for (int i = 0; i < 5; i++) {
 		a[i] = r->t[i] < 0 ? -1 : r->t[i];
@@ -1256,21 +1260,30 @@ static int limit_reached(const struct hz_halog *h)
 	return h->o.lines_max >= 0 && h->lines_out >= h->o.lines_max;
 }
 
+#define UBIT(k) (1u << (k))
+
+/* The sort value, in halog's order of precedence between -u* keys. */
 static uint64_t sort_value(const struct hz_halog *h, const struct sstat *u)
 {
-	if (h->o.flags & HZ_HALOG_IP)
+	unsigned k = h->o.url_sort;
+
+	if ((h->o.flags & HZ_HALOG_IP) || (k & UBIT(HZ_HALOG_U_COUNT)))
 		return u->nb_req;
-	switch (h->o.url_sort) {
-	case HZ_HALOG_U_COUNT: return u->nb_req;
-	case HZ_HALOG_U_ERR: return u->nb_err;
-	case HZ_HALOG_U_TTOT: return u->total_time;
-	case HZ_HALOG_U_TAVG: return u->nb_req ? u->total_time / u->nb_req : 0;
-	case HZ_HALOG_U_TTOTO: return u->total_time_ok;
-	case HZ_HALOG_U_TAVGO: return (u->nb_req - u->nb_err) ? u->total_time_ok / (u->nb_req - u->nb_err) : 0;
-	case HZ_HALOG_U_BAVG: return u->nb_req ? u->total_bytes / u->nb_req : 0;
-	case HZ_HALOG_U_BTOT: return u->total_bytes;
-	default: return 0;
-	}
+	if (k & UBIT(HZ_HALOG_U_ERR))
+		return u->nb_err;
+	if (k & UBIT(HZ_HALOG_U_TTOT))
+		return u->total_time;
+	if (k & UBIT(HZ_HALOG_U_TAVG))
+		return u->nb_req ? u->total_time / u->nb_req : 0;
+	if (k & UBIT(HZ_HALOG_U_TTOTO))
+		return u->total_time_ok;
+	if (k & UBIT(HZ_HALOG_U_TAVGO))
+		return (u->nb_req - u->nb_err) ? u->total_time_ok / (u->nb_req - u->nb_err) : 0;
+	if (k & UBIT(HZ_HALOG_U_BAVG))
+		return u->nb_req ? u->total_bytes / u->nb_req : 0;
+	if (k & UBIT(HZ_HALOG_U_BTOT))
+		return u->total_bytes;
+	return 0;
 }
 
 static void render_pct(struct hz_halog *h, FILE *out)
@@ -1394,7 +1407,8 @@ int hz_halog_render(struct hz_halog *h, FILE *out)
 		}
 		free(v);
 	} else if (flags & (HZ_HALOG_URL | HZ_HALOG_IP)) {
-		int by_key = !(flags & HZ_HALOG_IP) && h->o.url_sort == HZ_HALOG_U_URL;
+		/* -u keeps halog's string tree, walked backwards */
+		int by_key = (h->o.url_sort & UBIT(HZ_HALOG_U_URL)) != 0;
 		const struct sent **k;
 		for (size_t i = 0; i < h->s.cap; i++)
 			if (h->s.e[i].key)

@@ -35,7 +35,9 @@
 #define HZ_HALOG_QUERY      0x00800000u  /* -query */
 #define HZ_HALOG_URL        0x01000000u  /* any -u* mode; the key is in url_sort */
 
-/* The -u* sort keys. */
+/* The -u* sort keys: url_sort holds one bit (1 << key) per -u* option given;
+ * as in halog, -u wins, then the first of -uc, -ue, -ut, -ua, -uto, -uao,
+ * -uba, -ubt. */
 enum hz_halog_usort {
 	HZ_HALOG_U_URL = 0,  /* -u */
 	HZ_HALOG_U_COUNT,    /* -uc */
@@ -56,7 +58,7 @@ enum hz_halog_note {
 
 struct hz_halog_opts {
 	unsigned flags;          /* HZ_HALOG_* */
-	enum hz_halog_usort url_sort;
+	unsigned url_sort;       /* 1 << enum hz_halog_usort, per -u* option */
 	int invert;              /* -v */
 	int quiet;               /* -q: no notes */
 	int skip_fields;         /* -s: 1 by default (an RFC 3164 header) */
