@@ -178,12 +178,12 @@ static int read_inputs(struct hz_halog *h, struct named *nm, struct run *run, ch
 			if (ln.flags & HZ_LINE_OVERLONG) {
 				/* only a prefix: a parsing error, never the end of the run */
 				run->overlong++;
-				if (!count_only) {
+				if (!count_only || nm) {
 					hz_halog_unparsed(h);
 					continue;
 				}
 			}
-			if (nm && !count_only)
+			if (nm)
 				lrc = named_line(h, nm, run, ln.p, ln.n);
 			else
 				lrc = hz_halog_line(h, ln.p, ln.n);

@@ -1120,8 +1120,9 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 			h->parse_err++;
 			return 0;
 		}
+		/* and its errors are those of these two timers (HTTP) */
 		url_add(h, r->src.p, r->src.n, (uint64_t)(int64_t)(tv >= 0 ? tv : a[4]), (uint64_t)(tv >= 0 ? tv : 0),
-			(uint64_t)r->bytes, err);
+			(uint64_t)r->bytes, r->ntimers == 5 ? (a[0] < 0 || a[4] < 0) : err);
 		return after_line(h, 0);
 	}
 	if (flags & HZ_HALOG_HDR) {
@@ -1156,9 +1157,11 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 	case LF_HOLES: {
 		char d[40];
 		int v = -1;
-		if (r->date.n && r->date.n < sizeof(d)) {
-			memcpy(d, r->date.p, r->date.n);
-			d[r->date.n] = 0;
+		if (r->date.n && r->date.n + 3 < sizeof(d)) {
+			/* as halog sees it: "[date]" */
+			d[0] = '[';
+			memcpy(d + 1, r->date.p, r->date.n);
+			memcpy(d + 1 + r->date.n, "]", 2);
 			v = convert_date(d);
 		}
 		if (v < 0)
@@ -1550,6 +1553,9 @@ void hz_halog_rec_fill(const struct hz_halog_fmap *map, const struct hz_match *m
 		if (hz_field_request(m->v[map->req], &rq) == 0 && !rq.bad) {
 			r->path = rq.path;
 			r->uri = rq.uri;
+		} else {
+			/* the key halog gives a request line it cannot split */
+			r->path = r->uri = hz_str_make("\"<BADREQ>\"", 10);
 		}
 	}
 	if (!r->uri.n && map->uri >= 0 && !m->empty[map->uri])
