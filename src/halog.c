@@ -264,7 +264,41 @@ static struct sstat *stab_get(struct hz_halog *h, const char *p, size_t n)
 /* --- halog's parsing primitives ------------------------------------------ */
 
 /* Start of the field-th field from p (1 = the one at or after p); the
- * terminating NUL when the line has fewer. Only ' ' separates. */
+ * terminating NUL when the line has fewer. Only ' ' separates. The line
+ * must be followed by at least 16 NUL bytes (blocks are read whole). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static const char *field_start(const char *p, int field)
+{
+	const __m128i sp = _mm_set1_epi8(' '), nul = _mm_setzero_si128();
+	unsigned prev = 1;  /* the byte before p counts as a separator */
+
+	if (field <= 0)  /* halog then never stops before the end (-s below -5) */
+		return p + strlen(p);
+	for (;;) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp));
+		unsigned z = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nul));
+		/* a field starts on a byte that is neither ' ' nor NUL after a ' ' */
+		unsigned starts = ~s & ~z & ((s << 1) | prev) & 0xFFFFu;
+		int cnt;
+
+		if (z)
+			starts &= (z & -z) - 1;
+		cnt = __builtin_popcount(starts);
+		if (cnt >= field) {
+			while (--field)
+				starts &= starts - 1;
+			return p + __builtin_ctz(starts);
+		}
+		if (z)
+			return p + __builtin_ctz(z);
+		field -= cnt;
+		prev = (s >> 15) & 1;
+		p += 16;
+	}
+}
+#else
 static const char *field_start(const char *p, int field)
 {
 	unsigned char c;
@@ -276,26 +310,13 @@ static const char *field_start(const char *p, int field)
 			return p;
 		if (--field == 0)
 			return p;
-		for (;;) {
-			uint64_t w, z, s;
-			memcpy(&w, p, 8);
-			z = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
-			if (!z) {
-				uint64_t x = w ^ 0x2020202020202020ull;
-				s = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
-				if (!s) {
-					p += 8;
-					continue;
-				}
-			}
-			c = (unsigned char)*p++;
-			if (!c)
-				return p - 1;
-			if (c == ' ')
-				break;
-		}
+		while ((c = (unsigned char)*p) != ' ' && c)
+			p++;
+		if (!c)
+			return p;
 	}
 }
+#endif
 
 /* First ' ' or NUL at or after p. */
 static const char *field_stop(const char *p)
@@ -907,8 +928,8 @@ int hz_halog_line(struct hz_halog *h, const char *p, size_t n)
 		h->lines_out++;
 		return 0;
 	}
-	if (n + 16 > h->bufcap) {
-		size_t cap = (n + 16) * 2;
+	if (n + 32 > h->bufcap) {
+		size_t cap = (n + 32) * 2;
 		char *nb = realloc(h->buf, cap);
 		if (!nb)
 			return HZ_ENOMEM;
@@ -917,7 +938,7 @@ int hz_halog_line(struct hz_halog *h, const char *p, size_t n)
 	}
 	line = h->buf;
 	memcpy(line, p, n);
-	memset(line + n, 0, 9);
+	memset(line + n, 0, 16);
 	h->linenum++;
 
 	if (flags & HZ_HALOG_IP) {

@@ -96,6 +96,7 @@ done
 # -s: the same lines under a header of a different width
 sed 's/^Nov 27 04:16:05 [^ ]* //' "$W/http.log" > "$W/short.log"
 for out in -st -u -srv -pct -ic; do compare "$W/short.log" -s 0 $out; done
+for s in -1 -6 -10 2; do compare "$W/all.log" -s $s -st; compare "$W/all.log" -s $s -u; done
 # usage errors: halog's messages and exit status
 for args in "" "-v" "-hdr 1" "-hdr 0:1"; do
   # shellcheck disable=SC2086
