@@ -173,6 +173,19 @@ static int read_inputs(struct hz_halog *h, struct named *nm, struct run *run, ch
 				return HZ_ENOMEM;
 			continue;
 		}
+		if (count_only && !nm) {
+			/* halog -c without filters only counts lines */
+			uint64_t room = hz_halog_count_room(h), got = 0;
+			if (room && (rc = hz_reader_count(rd, room, &got, &err)) < 0) {
+				cli_report(&err);
+				*failed = 1;
+			}
+			hz_halog_counted(h, got);
+			hz_reader_free(rd);
+			if (!hz_halog_count_room(h))
+				return 1;
+			continue;
+		}
 		while ((rc = hz_reader_next(rd, &ln, &err)) == 1) {
 			int lrc;
 			if (ln.flags & HZ_LINE_OVERLONG) {

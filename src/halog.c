@@ -585,6 +585,20 @@ int hz_halog_count_only(const struct hz_halog *h)
 	return h->count_fast;
 }
 
+uint64_t hz_halog_count_room(const struct hz_halog *h)
+{
+	if (h->o.invert)
+		return 0;
+	if (h->o.lines_max < 0)
+		return UINT64_MAX;
+	return h->lines_out >= h->o.lines_max ? 0 : (uint64_t)(h->o.lines_max - h->lines_out);
+}
+
+void hz_halog_counted(struct hz_halog *h, uint64_t n)
+{
+	h->lines_out += (long)n;
+}
+
 static void note(struct hz_halog *h, enum hz_halog_note kind, const int *v)
 {
 	if (!h->o.quiet && h->o.note)
@@ -1133,6 +1147,11 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 	if (!test)
 		return 0;
 
+	if (h->line_filter == LF_NONE) {
+		/* -c with input filters counts, whatever else was asked */
+		h->lines_out++;
+		return after_line(h, 0);
+	}
 	if (flags & HZ_HALOG_IP) {
 		/* halog's -ic times are the request time (HTTP), or the total
 		 * time where there is none (TCP) */
@@ -1150,10 +1169,6 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 		struct hz_str blk = h->o.cap_block == 1 ? r->req_cap : r->res_cap;
 		int has = h->o.cap_block == 1 ? r->has_req_cap : h->o.cap_block == 2 ? r->has_res_cap : 0;
 		size_t i = 0, slot = 1, s0;
-		if (h->line_filter == LF_NONE) {
-			h->lines_out++;
-			return after_line(h, 0);
-		}
 		h->lines_out++;
 		if (!has)
 			return after_line(h, puts_line(h, "", 0));
@@ -1322,7 +1337,8 @@ static void render_pct(struct hz_halog *h, FILE *out)
 	for (int f = 1; f < 5; f++) {
 		v[f] = itab_sorted(&h->t[f], &nv[f]);
 		if (!v[f]) {
-			h->oom = 1;
+			/* an empty tree: halog would crash (-pct with -hdr or -ic) */
+			h->oom = h->t[f].n != 0;
 			goto out;
 		}
 		cum[f] = v[f][0].cnt;

@@ -149,4 +149,10 @@ void hz_halog_totals(const struct hz_halog *h, long *lines_in, long *lines_out, 
  * counts lines only, and its "lines in" stays 0). */
 int hz_halog_count_only(const struct hz_halog *h);
 
+/* For hz_halog_count_only: how many more lines to count (0 under -v, which
+ * prints 0 without reading; UINT64_MAX without -m), and adding n counted
+ * lines. */
+uint64_t hz_halog_count_room(const struct hz_halog *h);
+void hz_halog_counted(struct hz_halog *h, uint64_t n);
+
 #endif
