@@ -132,5 +132,14 @@ fi
 "$hz" halog --format '%{' -st "$W/http.log" > /dev/null 2> "$W/err"; st=$?
 [ $st = 5 ] && ok || bad "bad --format: exit $st"
 
+# every long option of `halyze halog --help` is in the man page
+"$hz" halog --help > "$W/help"; st=$?
+[ $st = 0 ] && ok || bad "halog --help: exit $st"
+for o in $(grep -oE -- '--[a-z][a-z0-9-]+' "$W/help" | sort -u); do
+  esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+  grep -q -- "$esc" "$src/man/halyze.1" && ok || bad "halog option $o missing from man/halyze.1"
+done
+grep -q '^\.SH HALOG COMPATIBILITY' "$src/man/halyze.1" && ok || bad "man page lacks HALOG COMPATIBILITY"
+
 echo "halog_named: $pass passed, $fail failed"
 [ $fail = 0 ]
