@@ -69,8 +69,8 @@ t0=$(date -u -d '2026-11-27 04:16:05' +%s)
 # every output mode with the main filters, and the other filters with a few
 # modes (each compare runs two processes: this keeps the test near a minute
 # under AddressSanitizer)
-filters=("" -H -e -E -Q "-rt 50" "-RT 50" "-hs 400:499" "-tcn --" "-time $t0:$((t0 + 30))" -v "-m 7" "-query")
-filters2=(-QS "-hs 200" "-HS 200" "-hs :299" "-hs 500:" "-TCN ----" "-tcn LR" "-time $((t0 + 10))" "-v -e"
+filters=("" -H -e -Q "-rt 50" "-tcn --" -v "-m 7")
+filters2=(-E "-RT 50" "-hs 400:499" "-time $t0:$((t0 + 30))" "-query" -QS "-hs 200" "-HS 200" "-hs :299" "-hs 500:" "-TCN ----" "-tcn LR" "-time $((t0 + 10))" "-v -e"
   "-e -v -H" "-m 0" "-H -rt 10 -hs 200:299" "-q -E")
 for out in "${outputs[@]}"; do
   for f in "${filters[@]}"; do
@@ -78,7 +78,7 @@ for out in "${outputs[@]}"; do
     compare "$W/all.log" $f $out
   done
 done
-for out in -c -uc -st -srv -pct -ic; do
+for out in -c -uc -st -srv -pct -ic -u; do
   for f in "${filters2[@]}"; do
     # shellcheck disable=SC2086
     compare "$W/all.log" $f $out
@@ -97,7 +97,8 @@ for f in "${filters[@]}"; do
   compare "$W/all.log" $f
 done
 # each log alone, every output mode
-for log in http tcp captured; do
+for out in -c -st -srv -tc -pct -ic; do compare "$W/tcp.log" $out; done
+for log in http captured; do
   for out in "${outputs[@]}"; do
     # shellcheck disable=SC2086
     compare "$W/$log.log" $out
