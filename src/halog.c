@@ -24,12 +24,35 @@
 
 #define SEP(c) ((unsigned char)(c) <= ' ')
 
-/* Integer key -> count, open addressing; sorted (signed) only when rendered. */
+/* Integer key -> count: open addressing over (key, count) slots, so that
+ * one probe touches one cache line; sorted (signed) only when rendered. */
+struct islot {
+	int32_t key;
+	uint32_t used;
+	uint64_t cnt;
+};
+
 struct itab {
-	int32_t *key;
-	uint32_t *cnt;
-	uint8_t *used;
+	struct islot *slot;
 	size_t cap, n;
+	int32_t last;            /* the key added last, and its slot: logs repeat keys */
+	struct islot *last_slot;
+};
+
+/* A rendered entry; the count wraps at 32 bits as halog's does. */
+struct ipair {
+	int32_t key;
+	uint32_t cnt;
+};
+
+/* -ac/-ad: accept times in ms of the day, nearly all distinct and arriving in
+ * order. A hash table would miss the cache on every line; a list of runs of
+ * equal keys is written in order, and sorted and merged (into distinct keys)
+ * whenever it has doubled since the last merge, so it stays within twice the
+ * distinct keys. */
+struct ilist {
+	struct ipair *v;
+	size_t n, cap, merged;
 };
 
 /* Per-URL, per-source and per-server figures (halog's url_stat and srv_st). */
@@ -67,6 +90,7 @@ struct hz_halog {
 	int count_fast;
 	long linenum, lines_out, parse_err;
 	struct itab t[5];        /* halog's timers[0..4] */
+	struct ilist holes;      /* -ac/-ad: timers[0] */
 	struct stab s;
 	struct chunk *arena;
 	char *buf;               /* NUL-terminated copy of the line being read */
@@ -88,31 +112,34 @@ static uint32_t ihash(int32_t k)
 	return x ^ (x >> 15);
 }
 
+/* Set bits of a 16-bit mask (no POPCNT instruction in the baseline ISA). */
+static inline int popcount16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555u);
+	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+	x = (x + (x >> 4)) & 0x0F0Fu;
+	return (int)((x + (x >> 8)) & 0x1Fu);
+}
+
 static int itab_grow(struct itab *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 64;
-	struct itab nt = { calloc(ncap, sizeof(int32_t)), calloc(ncap, sizeof(uint32_t)), calloc(ncap, 1), ncap, t->n };
+	struct islot *ns = calloc(ncap, sizeof(*ns));
 
-	if (!nt.key || !nt.cnt || !nt.used) {
-		free(nt.key);
-		free(nt.cnt);
-		free(nt.used);
+	if (!ns)
 		return HZ_ENOMEM;
-	}
 	for (size_t i = 0; i < t->cap; i++) {
 		size_t j;
-		if (!t->used[i])
+		if (!t->slot[i].used)
 			continue;
-		for (j = ihash(t->key[i]) & (ncap - 1); nt.used[j]; j = (j + 1) & (ncap - 1))
+		for (j = ihash(t->slot[i].key) & (ncap - 1); ns[j].used; j = (j + 1) & (ncap - 1))
 			;
-		nt.used[j] = 1;
-		nt.key[j] = t->key[i];
-		nt.cnt[j] = t->cnt[i];
+		ns[j] = t->slot[i];
 	}
-	free(t->key);
-	free(t->cnt);
-	free(t->used);
-	*t = nt;
+	free(t->slot);
+	t->slot = ns;
+	t->cap = ncap;
+	t->last_slot = NULL;
 	return 0;
 }
 
@@ -121,30 +148,63 @@ static int itab_add(struct itab *t, int32_t k)
 {
 	size_t j;
 
+	if (t->last_slot && t->last == k) {
+		t->last_slot->cnt++;
+		return 0;
+	}
 	if ((t->n + 1) * 4 > t->cap * 3 && itab_grow(t))
 		return HZ_ENOMEM;
-	for (j = ihash(k) & (t->cap - 1); t->used[j]; j = (j + 1) & (t->cap - 1)) {
-		if (t->key[j] == k) {
-			t->cnt[j]++;
-			return 0;
-		}
+	for (j = ihash(k) & (t->cap - 1); t->slot[j].used; j = (j + 1) & (t->cap - 1)) {
+		if (t->slot[j].key == k)
+			goto found;
 	}
-	t->used[j] = 1;
-	t->key[j] = k;
-	t->cnt[j] = 1;
+	t->slot[j].key = k;
+	t->slot[j].used = 1;
 	t->n++;
+found:
+	t->slot[j].cnt++;
+	t->last = k;
+	t->last_slot = &t->slot[j];
 	return 0;
 }
-
-struct ipair {
-	int32_t key;
-	uint32_t cnt;
-};
 
 static int ipair_cmp(const void *a, const void *b)
 {
 	int32_t x = ((const struct ipair *)a)->key, y = ((const struct ipair *)b)->key;
 	return (x > y) - (x < y);
+}
+
+/* Sorts v by signed key: two 16-bit radix passes for large tables. */
+static void ipair_sort(struct ipair *v, size_t n)
+{
+	struct ipair *tmp;
+	size_t *cnt;
+
+	if (n < 4096 || !(tmp = malloc(n * sizeof(*tmp)))) {
+		qsort(v, n, sizeof(*v), ipair_cmp);
+		return;
+	}
+	if (!(cnt = malloc(65536 * sizeof(*cnt)))) {
+		free(tmp);
+		qsort(v, n, sizeof(*v), ipair_cmp);
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		struct ipair *from = pass ? tmp : v, *to = pass ? v : tmp;
+		size_t sum = 0;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(((uint32_t)from[i].key ^ 0x80000000u) >> (16 * pass)) & 0xFFFFu]++;
+		for (size_t i = 0; i < 65536; i++) {
+			size_t c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[cnt[(((uint32_t)from[i].key ^ 0x80000000u) >> (16 * pass)) & 0xFFFFu]++] = from[i];
+	}
+	free(cnt);
+	free(tmp);
 }
 
 /* The table as (key, count) pairs in ascending signed order; NULL when empty
@@ -161,18 +221,55 @@ static struct ipair *itab_sorted(const struct itab *t, size_t *n)
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < t->cap; i++)
-		if (t->used[i])
-			v[k++] = (struct ipair){ t->key[i], t->cnt[i] };
-	qsort(v, k, sizeof(*v), ipair_cmp);
+		if (t->slot[i].used)
+			v[k++] = (struct ipair){ t->slot[i].key, (uint32_t)t->slot[i].cnt };
+	ipair_sort(v, k);
 	*n = k;
 	return v;
 }
 
 static void itab_free(struct itab *t)
 {
-	free(t->key);
-	free(t->cnt);
-	free(t->used);
+	free(t->slot);
+}
+
+/* Sorts and merges equal keys in place. */
+static void ilist_merge(struct ilist *l)
+{
+	size_t k = 0;
+
+	ipair_sort(l->v, l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		if (k && l->v[k - 1].key == l->v[i].key)
+			l->v[k - 1].cnt += l->v[i].cnt;
+		else
+			l->v[k++] = l->v[i];
+	}
+	l->n = k;
+	l->merged = k;
+}
+
+static int ilist_add(struct ilist *l, int32_t k)
+{
+	if (l->n && l->v[l->n - 1].key == k) {
+		l->v[l->n - 1].cnt++;
+		return 0;
+	}
+	if (l->n == l->cap) {
+		if (l->n >= 4096 && l->n >= 2 * l->merged) {
+			ilist_merge(l);
+		}
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 4096;
+			struct ipair *nv = realloc(l->v, cap * sizeof(*nv));
+			if (!nv)
+				return HZ_ENOMEM;
+			l->v = nv;
+			l->cap = cap;
+		}
+	}
+	l->v[l->n++] = (struct ipair){ k, 1 };
+	return 0;
 }
 
 static uint32_t shash(const char *p, size_t n)
@@ -285,7 +382,7 @@ static const char *field_start(const char *p, int field)
 
 		if (z)
 			starts &= (z & -z) - 1;
-		cnt = __builtin_popcount(starts);
+		cnt = popcount16(starts);
 		if (cnt >= field) {
 			while (--field)
 				starts &= starts - 1;
@@ -570,6 +667,7 @@ void hz_halog_free(struct hz_halog *h)
 		return;
 	for (int i = 0; i < 5; i++)
 		itab_free(&h->t[i]);
+	free(h->holes.v);
 	free(h->s.e);
 	while (h->arena) {
 		struct chunk *c = h->arena;
@@ -779,8 +877,8 @@ static int collect(struct hz_halog *h, char *line, const char *source_field, con
 		int v = convert_date(accept_field);
 		if (v < 0)
 			truncated(h);
-		else
-			add_int(h, 0, v);
+		else if (ilist_add(&h->holes, v))
+			h->oom = 1;
 		return 0;
 	}
 	case LF_GRAPHS:
@@ -1202,8 +1300,8 @@ int hz_halog_record(struct hz_halog *h, const struct hz_halog_rec *r, const char
 		}
 		if (v < 0)
 			h->parse_err++;
-		else
-			add_int(h, 0, v);
+		else if (ilist_add(&h->holes, v))
+			h->oom = 1;
 		break;
 	}
 	case LF_GRAPHS:
@@ -1376,7 +1474,9 @@ int hz_halog_render(struct hz_halog *h, FILE *out)
 		fprintf(out, "%ld\n", h->lines_out);
 	} else if (flags & (HZ_HALOG_ACC_COUNT | HZ_HALOG_ACC_DELAY)) {
 		int last = 0;
-		v = itab_sorted(&h->t[0], &n);
+		ilist_merge(&h->holes);
+		v = h->holes.v;
+		n = h->holes.n;
 		if (n)
 			last = v[0].key;
 		for (size_t i = 0; i < n; i++) {
@@ -1393,7 +1493,6 @@ int hz_halog_render(struct hz_halog *h, FILE *out)
 					break;
 			}
 		}
-		free(v);
 	} else if (flags & HZ_HALOG_GRAPH) {
 		for (int f = 0; f < 5; f++) {
 			v = itab_sorted(&h->t[f], &n);
