@@ -180,6 +180,8 @@ static void ipair_sort(struct ipair *v, size_t n)
 	struct ipair *tmp;
 	size_t *cnt;
 
+	if (n < 2)
+		return;
 	if (n < 4096 || !(tmp = malloc(n * sizeof(*tmp)))) {
 		qsort(v, n, sizeof(*v), ipair_cmp);
 		return;

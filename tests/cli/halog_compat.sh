@@ -114,6 +114,12 @@ for args in "" "-v" "-hdr 1" "-hdr 0:1"; do
   compare "$W/http.log" $args
 done
 
+# an empty input, every mode
+: > "$W/empty.log"
+for out in "${outputs[@]}"; do
+  # shellcheck disable=SC2086
+  compare "$W/empty.log" $out
+done
 # a last line without LF, -c and its fast path
 head -c -1 "$W/http.log" > "$W/noeol.log"
 for o in -c "-c -m 3" "-c -v" "-c -m 0" -st "-H -c" -u; do
