@@ -157,7 +157,7 @@ static int named_line(struct hz_halog *h, struct named *nm, struct run *run, con
 static int read_inputs(struct hz_halog *h, struct named *nm, struct run *run, char **inputs, size_t ninputs,
 		       int *failed)
 {
-	struct hz_reader_opts ro = { HALOG_MAX_LINE, NULL, 0 };
+	struct hz_reader_opts ro = { .max_line = HALOG_MAX_LINE };
 	int count_only = hz_halog_count_only(h);
 
 	for (size_t i = 0; i < ninputs; i++) {

@@ -613,7 +613,7 @@ static void test_split_reads(void)
 /* hz_reader_count: the lines hz_reader_next would deliver, without them. */
 static uint64_t count_path(const char *path, uint64_t max, int *rc)
 {
-	struct hz_reader_opts o = { 80, NULL, 0 };
+	struct hz_reader_opts o = { .max_line = 80 };
 	struct hz_reader *r;
 	struct hz_err err;
 	uint64_t n = 0;
