@@ -85,6 +85,9 @@ int cli_explain(const struct hz_router *r, FILE *out);
  * exit code. */
 int cli_merge(int argc, char **argv);
 
+/* `halyze halog ...` (argv[0] is "halog" or the program name); returns an exit code. */
+int cli_halog(int argc, char **argv);
+
 /* `halyze lint ...` (argv[0] is "lint"); returns an exit code. */
 int cli_lint(int argc, char **argv);
 struct hz_lint_finding;

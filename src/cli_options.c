@@ -120,7 +120,8 @@ static void help(void)
 	}
 	printf("\nOther commands:\n  halyze lint [--json] [--strict] HAPROXY.CFG...   check a configuration\n"
 	       "  halyze merge [--json] [-o FILE] SUMMARY.json...   merge --partial summaries\n"
-	       "  halyze report SUMMARY.json... --html FILE         the HTML report of saved summaries\n");
+	       "  halyze report SUMMARY.json... --html FILE         the HTML report of saved summaries\n"
+	       "  halyze halog [HALOG OPTION]... [FILE]...          halog's options and output\n");
 	printf("\nExit status: 0 success; 1 an input could not be read completely; 2 usage\n"
 	       "error; 3 unparsed lines under --strict; 4 output not written; 5 invalid\n"
 	       "format or config; 70 internal error; 130 interrupted (partial summary).\n"

@@ -209,6 +209,14 @@ int main(int argc, char **argv)
 	struct hz_err err;
 	int rc, scanned, wrc;
 
+	{
+		/* installed as `halog` through a link: halog's command line */
+		const char *base = strrchr(argv[0], '/');
+		if (strcmp(base ? base + 1 : argv[0], "halog") == 0)
+			return cli_halog(argc, argv);
+	}
+	if (argc > 1 && strcmp(argv[1], "halog") == 0)
+		return cli_halog(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "lint") == 0)
 		return cli_lint(argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "merge") == 0 || strcmp(argv[1], "report") == 0))

@@ -696,6 +696,48 @@ int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err
 	return HZ_READER_AGAIN;
 }
 
+int hz_reader_count(struct hz_reader *r, uint64_t max, uint64_t *count, struct hz_err *err)
+{
+	uint64_t n = 0;
+	int partial = 0;  /* bytes of a line whose LF is still to come */
+
+	for (;;) {
+		const char *s = r->buf + r->start, *e = r->buf + r->end, *nl;
+
+		while (n < max && s < e && (nl = memchr(s, '\n', (size_t)(e - s)))) {
+			n++;
+			s = nl + 1;
+			partial = 0;
+		}
+		if (n >= max) {
+			r->start = (size_t)(s - r->buf);
+			break;
+		}
+		/* no LF in the rest: only whether a line is open matters */
+		partial |= s < e;
+		r->start = r->end;
+		if (r->eof) {
+			if (partial)
+				n++;
+			break;
+		}
+		refill(r);
+	}
+	r->lineno += n;
+	r->st.lines += n;
+	*count = n;
+	if (r->pending && !r->reported && r->eof && r->start == r->end) {
+		r->reported = 1;
+		if (err) {
+			*err = r->perr;
+			err->line = r->lineno;
+			err->byte = r->text_off + r->end;
+		}
+		return r->pending;
+	}
+	return 0;
+}
+
 const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r)
 {
 	return &r->st;

@@ -610,6 +610,49 @@ static void test_split_reads(void)
 	free(both);
 }
 
+/* hz_reader_count: the lines hz_reader_next would deliver, without them. */
+static uint64_t count_path(const char *path, uint64_t max, int *rc)
+{
+	struct hz_reader_opts o = { .max_line = 80 };
+	struct hz_reader *r;
+	struct hz_err err;
+	uint64_t n = 0;
+
+	*rc = hz_reader_open(&r, path, &o, &err);
+	if (*rc)
+		return 0;
+	*rc = hz_reader_count(r, max, &n, &err);
+	hz_reader_free(r);
+	return n;
+}
+
+static void test_count(void)
+{
+	static const char text[] = "one\ntwo\r\n\nthree";
+	char big[20000];
+	unsigned char *z;
+	size_t zn;
+	int rc;
+
+	CHECK_EQ_INT(count_path(write_file("c1", text, sizeof(text) - 1), UINT64_MAX, &rc), 4);
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(count_path(write_file("c2", text, 8), UINT64_MAX, &rc), 2);
+	CHECK_EQ_INT(count_path(write_file("c3", "", 0), UINT64_MAX, &rc), 0);
+	CHECK_EQ_INT(count_path(write_file("c4", text, sizeof(text) - 1), 2, &rc), 2);
+	/* lines far longer than max_line still count as one each */
+	memset(big, 'x', sizeof(big));
+	big[5000] = '\n';
+	big[sizeof(big) - 1] = '\n';
+	CHECK_EQ_INT(count_path(write_file("c5", big, sizeof(big)), UINT64_MAX, &rc), 2);
+	z = gz(text, sizeof(text) - 1, &zn);
+	CHECK_EQ_INT(count_path(write_file("c6.gz", z, zn), UINT64_MAX, &rc), 4);
+	CHECK_EQ_INT(rc, 0);
+	/* a truncated gzip: the lines before the damage, then the error */
+	CHECK(count_path(write_file("c7.gz", z, zn - 9), UINT64_MAX, &rc) <= 4);
+	CHECK_EQ_INT(rc, HZ_EGZIP_TRUNCATED);
+	free(z);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -625,6 +668,7 @@ int main(void)
 	}
 	test_pipe();
 	test_split_reads();
+	test_count();
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

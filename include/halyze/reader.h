@@ -72,6 +72,13 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
  * returns 0. */
 int hz_reader_next(struct hz_reader *r, struct hz_line *line, struct hz_err *err);
 
+/* Counts the lines up to the end of input, or up to max lines, without
+ * delivering them (a last line without LF counts). Lines are not limited in
+ * length here. *count gets the number; returns 0, or a negative status with
+ * err filled when the input broke off (the lines before it are counted).
+ * Later calls of either function go on after the lines counted. */
+int hz_reader_count(struct hz_reader *r, uint64_t max, uint64_t *count, struct hz_err *err);
+
 const struct hz_reader_stats *hz_reader_stats(const struct hz_reader *r);
 
 /* Stops following: the next reads go to the end of what the file holds
