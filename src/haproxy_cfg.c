@@ -548,7 +548,10 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 		goto out;
 	}
 	ps.cfg->ssl_cachesize = -1;
-	ps.cfg->path = strdup(ps.name);
+	if (!(ps.cfg->path = strdup(ps.name))) {
+		rc = hz_err_set(err, HZ_ENOMEM, ps.name, "out of memory");
+		goto out;
+	}
 	int phys = 0;
 	while (i < n && !rc) {
 		size_t ln = 0;
@@ -564,7 +567,7 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 			while (bs < len && text[i + len - 1 - bs] == '\\')
 				bs++;
 			if (ln + len >= LINE_CAP) {
-				ps.line = phys;
+				ps.line = first;   /* where the directive begins */
 				rc = fail(&ps, HZ_ESYNTAX, 0, "line too long (over %u bytes)", LINE_CAP);
 				goto out;
 			}
@@ -608,8 +611,8 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 		if (rc == HZ_ENOMEM)
 			hz_err_set(err, rc, ps.name, "out of memory");
 	}
-	if (!rc)
-		rc = finish(&ps);
+	if (!rc && (rc = finish(&ps)) == HZ_ENOMEM)
+		hz_err_set(err, rc, ps.name, "out of memory");
 out:
 	free(logical);
 	free(buf);
@@ -631,7 +634,7 @@ int hz_cfg_load(const char *path, struct hz_cfg **out, struct hz_err *err)
 
 	*out = NULL;
 	if (!f)
-		return hz_err_set(err, HZ_EOPEN, path, "%s", strerror(errno));
+		return hz_err_set(err, errno == ENOMEM ? HZ_ENOMEM : HZ_EOPEN, path, "%s", strerror(errno));
 	for (;;) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;
