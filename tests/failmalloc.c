@@ -5,6 +5,7 @@
  * HZ_FAILMALLOC=N:1   only the Nth fails: the ones after it succeed again
  * HZ_FAILMALLOC_MIN=B only allocations of at least B bytes count and fail
  * HZ_FAILMALLOC_LOG=F at exit, write the number of counted allocations to F
+ * HZ_FAILMALLOC_TRAP=1 raise SIGTRAP at each failure (under gdb: its backtrace)
  *
  * malloc, calloc, realloc (to a non-zero size), posix_memalign,
  * aligned_alloc and memalign count; free never fails. The real allocator is
@@ -15,6 +16,7 @@
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,7 +34,7 @@ static int fail_once;
 static size_t min_size;
 static unsigned long counted;
 static const char *log_path;
-static int ready;
+static int ready, trap;
 
 static unsigned long parse_ul(const char *s, const char **end)
 {
@@ -75,6 +77,7 @@ static void setup(void)
 	}
 	if ((s = getenv("HZ_FAILMALLOC_MIN")) != NULL)
 		min_size = (size_t)parse_ul(s, &e);
+	trap = getenv("HZ_FAILMALLOC_TRAP") != NULL;
 	if ((log_path = getenv("HZ_FAILMALLOC_LOG")) != NULL)
 		atexit(write_log);
 }
@@ -91,6 +94,8 @@ static int must_fail(size_t n)
 		return 0;
 	if (fail_once && counted != fail_at)
 		return 0;
+	if (trap)
+		raise(SIGTRAP);
 	errno = ENOMEM;
 	return 1;
 }
