@@ -74,20 +74,27 @@ sweep "--events" "${cfgs[@]}" --events -q "$S"
 sweep "default formats, --partial to stdout" -q --partial - "$S"
 sweep "merge" merge --json "$W/p1.json" "$W/p2.json"
 sweep "lint" lint --json "$C/haproxy-sample.cfg"
+sweep "two threads, two inputs in slices" -j 2 --slice-size 4096 --json "${cfgs[@]}" -q "$W/p1.log" "$W/p2.log" "$S"
 echo "sweeps: $runs runs"
 
 # The big allocations alone (HZ_FAILMALLOC_MIN: only those of at least 256
-# KiB count): the summary's first tables, the predefined formats, the
-# reader's buffer, each refused in turn.
+# KiB count), each refused in turn.
 LD_PRELOAD=$so HZ_FAILMALLOC_MIN=262144 HZ_FAILMALLOC_LOG=$W/count "$hz" --json -q "$S" > /dev/null 2>&1
-big=$(cat "$W/count") seen=0
+big=$(cat "$W/count")
 for n in $(seq 1 "$big"); do
   LD_PRELOAD=$so HZ_FAILMALLOC_MIN=262144 HZ_FAILMALLOC=$n:1 "$hz" --json -q "$S" > /dev/null 2> "$W/err"; st=$?
   expect 70 "256 KiB allocation $n: exit ($(head -c 200 "$W/err"))" "$st"
   grep -qE '^halyze: (.*: )?(out of memory|cannot allocate)' "$W/err" && ok || bad "256 KiB allocation $n: message: $(head -c 300 "$W/err")"
-  grep -qE "^halyze: .*haproxy-2.6-raw.log: cannot allocate a [0-9]+-byte line buffer" "$W/err" && seen=1
 done
-expect 1 "the reader's buffer refused: its own message" "$seen"
+# the reader's buffer: with --max-line 1G it is the one allocation of 1 GiB
+# (one thread names it; the parallel scan says only "out of memory")
+LD_PRELOAD=$so HZ_FAILMALLOC_MIN=1073741824 HZ_FAILMALLOC=1 "$hz" -j 1 --max-line 1G --json -q "$S" > /dev/null 2> "$W/err"; st=$?
+expect 70 "reader buffer: exit ($(head -c 200 "$W/err"))" "$st"
+grep -qE "^halyze: .*haproxy-2.6-raw.log: cannot allocate a [0-9]+-byte line buffer" "$W/err" && ok ||
+  bad "reader buffer: message: $(head -c 300 "$W/err")"
+LD_PRELOAD=$so HZ_FAILMALLOC_MIN=1073741824 HZ_FAILMALLOC=1 "$hz" -j 2 --max-line 1G --json -q "$S" > /dev/null 2> "$W/err"; st=$?
+expect 70 "reader buffer, -j 2: exit ($(head -c 200 "$W/err"))" "$st"
+grep -qE '^halyze: (.*: )?(out of memory|cannot allocate)' "$W/err" && ok || bad "reader buffer, -j 2: message: $(head -c 300 "$W/err")"
 # tables that grow past 64 KiB on 20000 distinct servers (hz_countmap): from
 # the first such growth on, every big allocation fails
 L='10.0.0.1:4000 [27/Nov/2026:04:16:05.870] fe be'
