@@ -46,8 +46,8 @@ sweep() {
   expect 0 "$name: normal run" "$want"
   LD_PRELOAD=$so HZ_FAILMALLOC_LOG=$W/count "$hz" "$@" > /dev/null 2>&1
   total=$(cat "$W/count")
-  # every N up to 60 (start-up), then about 80 spread over the rest
-  step=$(( (total - 60) / 80 )); [ $step -lt 1 ] && step=1
+  # every N up to 40 (start-up), then about 40 spread over the rest
+  step=$(( (total - 40) / 40 )); [ $step -lt 1 ] && step=1
   n=1
   while [ "$n" -le $((total + 1)) ]; do
     for mode in "" ":1"; do
@@ -63,7 +63,7 @@ sweep() {
         bad "$name, allocation $n$mode: exit $st ($(head -c 300 "$W/err"))"
       fi
     done
-    if [ "$n" -lt 60 ]; then n=$((n + 1)); else n=$((n + step)); fi
+    if [ "$n" -lt 40 ]; then n=$((n + 1)); else n=$((n + step)); fi
   done
   echo "$name: $total allocations"
 }
