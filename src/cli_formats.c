@@ -10,6 +10,13 @@
 #include "halyze/sanitize.h"
 #include "cli.h"
 
+/* Reports running out of memory; returns the exit code for it. */
+static int oom(void)
+{
+	cli_error("out of memory");
+	return HZ_EXIT_INTERNAL;
+}
+
 /* A predefined name, or else a log-format string. */
 static int compile_named(const char *spec, struct hz_format **f, struct hz_err *err, int *predef)
 {
@@ -28,7 +35,7 @@ static int add_config(struct hz_router *r, const char *path, int quiet, struct h
 
 	if (rc) {
 		cli_report(&err);
-		return HZ_EXIT_CONFIG;
+		return rc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_CONFIG;
 	}
 	{
 		/* the config lint runs with every --config; its findings open the report */
@@ -50,6 +57,10 @@ static int add_config(struct hz_router *r, const char *path, int quiet, struct h
 		if (p->predefined || p->log_format) {
 			rc = p->predefined ? hz_format_predefined(p->predefined, &f, &err)
 					   : hz_format_compile(p->log_format, strlen(p->log_format), &f, &err);
+			if (rc == HZ_ENOMEM) {
+				rc = oom();
+				break;
+			}
 			if (rc) {
 				cli_error("%s:%d: log-format of '%s': %s (column %u)", path, p->format_line ? p->format_line : p->line,
 					  p->name, err.msg, err.col);
@@ -57,18 +68,22 @@ static int add_config(struct hz_router *r, const char *path, int quiet, struct h
 				break;
 			}
 			if (hz_router_add(r, p->name, p->log_tag, p->name, f))
-				rc = HZ_EXIT_INTERNAL;
+				rc = oom();
 			added++;
 		}
 		if (!rc && p->error_log_format) {
-			if (hz_format_compile(p->error_log_format, strlen(p->error_log_format), &f, &err)) {
+			if ((rc = hz_format_compile(p->error_log_format, strlen(p->error_log_format), &f, &err)) == HZ_ENOMEM) {
+				rc = oom();
+				break;
+			}
+			if (rc) {
 				cli_error("%s:%d: error-log-format of '%s': %s (column %u)", path,
 					  p->error_format_line, p->name, err.msg, err.col);
 				rc = HZ_EXIT_CONFIG;
 				break;
 			}
 			if (hz_router_add_error(r, p->name, p->log_tag, p->name, f))
-				rc = HZ_EXIT_INTERNAL;
+				rc = oom();
 		}
 	}
 	hz_cfg_free(c);
@@ -85,13 +100,13 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 
 	*out = NULL;
 	if (!r)
-		return HZ_EXIT_INTERNAL;
+		return oom();
 	{
 		struct hz_diag_opts d = { (int64_t)o->ticket_lifetime * 1000,
 					  o->expiry_days ? (int64_t)o->expiry_days * 86400000 : 1, 0 };
 		if (hz_router_set_diag(r, &d)) {
 			hz_router_free(r);
-			return HZ_EXIT_INTERNAL;
+			return oom();
 		}
 		hz_router_set_diagnosis(r, !o->no_diagnosis);
 	}
@@ -99,7 +114,11 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 		struct hz_format *f;
 		char name[32];
 		int predef;
-		if (compile_named(o->formats[i], &f, &err, &predef)) {
+		if ((rc = compile_named(o->formats[i], &f, &err, &predef)) == HZ_ENOMEM) {
+			rc = oom();
+			break;
+		}
+		if (rc) {
 			cli_error("--format: %s (column %u)", err.msg, err.col);
 			rc = HZ_EXIT_CONFIG;
 			break;
@@ -108,13 +127,18 @@ int cli_router(const struct cli_opts *o, struct hz_router **out, struct hz_summa
 		if (predef)
 			snprintf(name, sizeof(name), "%s", o->formats[i]);
 		if (hz_router_add(r, name, NULL, NULL, f))
-			rc = HZ_EXIT_INTERNAL;
+			rc = oom();
 	}
 	for (size_t i = 0; i < o->nconfigs && !rc; i++)
 		rc = add_config(r, o->configs[i], o->quiet, s);
-	if (!rc && o->nformats == 0 && o->nconfigs == 0 && hz_router_add_defaults(r, &err)) {
-		cli_report(&err);
-		rc = HZ_EXIT_INTERNAL;
+	if (!rc && o->nformats == 0 && o->nconfigs == 0 && (rc = hz_router_add_defaults(r, &err))) {
+		/* the predefined formats compile: only memory can fail them */
+		if (rc == HZ_ENOMEM)
+			rc = oom();
+		else {
+			cli_report(&err);
+			rc = HZ_EXIT_INTERNAL;
+		}
 	}
 	if (rc) {
 		hz_router_free(r);

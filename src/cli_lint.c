@@ -1,4 +1,5 @@
 /* `halyze lint haproxy.cfg...`: the config lint as a command of its own. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -41,9 +42,12 @@ json_t *cli_lint_json(const char *path, const struct hz_lint_finding *f, size_t 
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s?,s:s,s:s?}", "id", f[i].id, "severity",
-						   hz_severity_name(f[i].severity), "file", path, "line", f[i].line,
-						   "proxy", f[i].proxy, "message", f[i].message, "fix", f[i].fix));
+		if (json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s?,s:s,s:s?}", "id", f[i].id, "severity",
+						       hz_severity_name(f[i].severity), "file", path, "line", f[i].line,
+						       "proxy", f[i].proxy, "message", f[i].message, "fix", f[i].fix))) {
+			json_decref(a);
+			a = NULL;
+		}
 	return a;
 }
 
@@ -72,8 +76,10 @@ int cli_lint(int argc, char **argv)
 		cli_error("lint: no configuration file\nTry 'halyze lint --help' for more information.");
 		return HZ_EXIT_USAGE;
 	}
-	if (json)
-		doc = json_pack("{s:s,s:[]}", "schema", "halyze.lint.v1", "findings");
+	if (json && !(doc = json_pack("{s:s,s:[]}", "schema", "halyze.lint.v1", "findings"))) {
+		cli_error("out of memory");
+		return HZ_EXIT_INTERNAL;
+	}
 	for (int i = optind; i < argc; i++) {
 		struct hz_cfg *cfg;
 		struct hz_err err;
@@ -82,6 +88,10 @@ int cli_lint(int argc, char **argv)
 
 		if (hz_cfg_load(argv[i], &cfg, &err)) {
 			cli_report(&err);
+			if (err.code == HZ_ENOMEM) {
+				json_decref(doc);
+				return HZ_EXIT_INTERNAL;
+			}
 			rc = HZ_EXIT_CONFIG;
 			continue;
 		}
@@ -94,8 +104,15 @@ int cli_lint(int argc, char **argv)
 		total += n;
 		if (json) {
 			json_t *a = cli_lint_json(argv[i], f, n);
-			json_array_extend(json_object_get(doc, "findings"), a);
+			int bad = !a || json_array_extend(json_object_get(doc, "findings"), a);
 			json_decref(a);
+			if (bad) {
+				hz_lint_free(f, n);
+				hz_cfg_free(cfg);
+				cli_error("out of memory");
+				json_decref(doc);
+				return HZ_EXIT_INTERNAL;
+			}
 		}
 		else
 			cli_print_lint(stdout, argv[i], f, n);
@@ -103,8 +120,18 @@ int cli_lint(int argc, char **argv)
 		hz_cfg_free(cfg);
 	}
 	if (json) {
-		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', stdout) == EOF)
+		/* json_dumpf allocates: failing with ENOMEM is not a write error */
+		errno = 0;
+		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
+			if (errno == ENOMEM && !ferror(stdout)) {
+				cli_error("out of memory");
+				json_decref(doc);
+				return HZ_EXIT_INTERNAL;
+			}
 			rc = HZ_EXIT_OUTPUT;
+		} else if (fputc('\n', stdout) == EOF) {
+			rc = HZ_EXIT_OUTPUT;
+		}
 		json_decref(doc);
 	} else if (total == 0 && rc == HZ_EXIT_OK) {
 		printf("no findings\n");

@@ -94,8 +94,10 @@ int cli_merge(int argc, char **argv)
 		}
 		wrc = hz_emit_json_mergeable(all, out.f, &err);
 		if ((rc = cli_out_close(&out, wrc == 0)) || wrc) {
+			if (!rc)
+				cli_report(&err);
 			hz_summary_free(all);
-			return rc ? rc : HZ_EXIT_OUTPUT;
+			return rc ? rc : wrc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_OUTPUT;
 		}
 	}
 	if (html && (rc = cli_out_open(&hout, html))) {
@@ -120,7 +122,7 @@ int cli_merge(int argc, char **argv)
 		rc = cli_out_close(&out, wrc == 0);
 		if (wrc && !rc) {
 			cli_report(&err);
-			rc = HZ_EXIT_OUTPUT;
+			rc = wrc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_OUTPUT;
 		}
 	}
 	if (html && rc)

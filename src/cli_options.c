@@ -186,6 +186,12 @@ static int parse_size(const char *s, size_t min, size_t max, size_t *out)
 	return 0;
 }
 
+static int oom(void)
+{
+	cli_error("out of memory");
+	return HZ_EXIT_INTERNAL;
+}
+
 static int push(const char ***v, size_t *n, const char *s)
 {
 	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
@@ -300,11 +306,11 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case OPT_NO_PROGRESS: o->progress = 0; break;
 		case OPT_CONFIG:
 			if (push(&o->configs, &o->nconfigs, optarg))
-				return HZ_EXIT_INTERNAL;
+				return oom();
 			break;
 		case OPT_FORMAT:
 			if (push(&o->formats, &o->nformats, optarg))
-				return HZ_EXIT_INTERNAL;
+				return oom();
 			break;
 		case OPT_MAX_LINE:
 			if (parse_size(optarg, 80, (size_t)1 << 30, &o->max_line)) {

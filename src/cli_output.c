@@ -99,6 +99,7 @@ int cli_out_open(struct cli_out *o, const char *path)
 	o->path = path;
 	if (asprintf(&o->tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
 		o->tmp = NULL;
+		cli_error("out of memory");
 		return HZ_EXIT_INTERNAL;
 	}
 	o->f = fopen(o->tmp, "w");

@@ -2,6 +2,7 @@
 #include "halyze/emit.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,8 +198,11 @@ static json_t *files(const struct hz_summary *s)
 			json_decref(a);
 			return NULL;
 		}
-		json_object_set_new(o, "error", f->error ? jstr(f->error, strlen(f->error)) : json_null());
-		json_object_set_new(o, "error_line", f->error ? json_integer((json_int_t)f->error_line) : json_null());
+		if (json_object_set_new(o, "error", f->error ? jstr(f->error, strlen(f->error)) : json_null()) ||
+		    json_object_set_new(o, "error_line", f->error ? json_integer((json_int_t)f->error_line) : json_null())) {
+			json_decref(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -227,8 +231,11 @@ static json_t *headers(const struct hz_summary *s)
 	json_t *o = json_object();
 
 	for (int h = 0; o && h < HZ_HDR_COUNT; h++)
-		if (s->headers[h])
-			json_object_set_new(o, hz_hdr_name((enum hz_hdr)h), json_integer((json_int_t)s->headers[h]));
+		if (s->headers[h] &&
+		    json_object_set_new(o, hz_hdr_name((enum hz_hdr)h), json_integer((json_int_t)s->headers[h]))) {
+			json_decref(o);
+			o = NULL;
+		}
 	return o;
 }
 
@@ -283,15 +290,27 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 		h = d.hits;
 		e = hz_countmap_top(h->groups, 0, 10, &nt);
 		ng = hz_countmap_size(h->groups);
+		/* whatever fails to allocate leaves groups or ex NULL, which fails
+		 * the json_pack below and so the document */
+		if (!e) {
+			json_decref(groups);
+			groups = NULL;
+		}
 		for (size_t k = 0; e && groups && k < nt; k++)
-			json_array_append_new(groups, json_pack("{s:o,s:I}", "group", jstr(e[k].key, e[k].n),
-								"count", (json_int_t)e[k].vals[0]));
+			if (json_array_append_new(groups, json_pack("{s:o,s:I}", "group", jstr(e[k].key, e[k].n),
+								    "count", (json_int_t)e[k].vals[0]))) {
+				json_decref(groups);
+				groups = NULL;
+			}
 		free(e);
 		for (size_t k = 0; ex && k < h->nexamples; k++) {
 			char b[1200];
 			int m = snprintf(b, sizeof(b), "%s:%llu", h->examples[k].file,
 					 (unsigned long long)h->examples[k].line);
-			json_array_append_new(ex, jstr(b, m < 0 ? 0 : (size_t)m >= sizeof(b) ? sizeof(b) - 1 : (size_t)m));
+			if (json_array_append_new(ex, jstr(b, m < 0 ? 0 : (size_t)m >= sizeof(b) ? sizeof(b) - 1 : (size_t)m))) {
+				json_decref(ex);
+				ex = NULL;
+			}
 		}
 		if (isnan(f[i].r))
 			corr = json_null();
@@ -305,10 +324,12 @@ static json_t *findings(const struct hz_summary *s, const struct hz_series_set *
 			      "count", (json_int_t)h->count, "first", jtime(h->first_ms), "last", jtime(h->last_ms),
 			      "group_by", d.group_by, "groups", groups, "distinct_groups", (json_int_t)ng,
 			      "examples", ex, "correlation", corr, "explanation", d.explain, "advice", d.advice);
-		if (o && f[i].user)
-			json_object_set_new(o, "regex_limit_errors", json_integer((json_int_t)s->user[f[i].index].limit_errors));
-		if (o && all)
-			json_object_set_new(o, "all_groups", counts(h->groups));
+		if (o && ((f[i].user && json_object_set_new(o, "regex_limit_errors",
+							    json_integer((json_int_t)s->user[f[i].index].limit_errors))) ||
+			  (all && json_object_set_new(o, "all_groups", counts(h->groups))))) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || json_array_append_new(a, o)) {
 			json_decref(a);
 			a = NULL;
@@ -352,13 +373,20 @@ static json_t *series(const struct hz_series_set *set)
 		const struct hz_series *x = &set->v[i];
 		const char *fe = x->frontend[0] ? x->frontend : "(all)";
 		json_t *f = json_object_get(fes, fe), *arr = json_array();
-		if (!f) {
+		int bad = !arr;
+		if (!f && !bad) {
 			f = json_object();
-			set_key(fes, fe, strlen(fe), f);
+			bad = !f || set_key(fes, fe, strlen(fe), f);
 		}
-		for (size_t k = 0; arr && k < set->n; k++)
-			json_array_append_new(arr, json_integer((json_int_t)x->counts[k]));
-		json_object_set_new(f, x->name, arr);
+		for (size_t k = 0; !bad && k < set->n; k++)
+			bad = json_array_append_new(arr, json_integer((json_int_t)x->counts[k])) != 0;
+		/* a series lost to a failed allocation fails the document */
+		if (bad || json_object_set_new(f, x->name, arr) != 0) {
+			if (bad)
+				json_decref(arr);
+			json_decref(o);
+			o = NULL;
+		}
 	}
 	return o;
 }
@@ -366,8 +394,9 @@ static json_t *series(const struct hz_series_set *set)
 static json_t *build(const struct hz_summary *s, int mergeable)
 {
 	struct hz_series_set set;
-	int have_set = hz_series_build(s, 0, &set) == 0;
-	json_t *doc = build_doc(s, have_set ? &set : NULL, mergeable);
+	int src = hz_series_build(s, 0, &set), have_set = src == 0;
+	/* too many buckets (HZ_ELIMIT) only loses the series */
+	json_t *doc = src == HZ_ENOMEM ? NULL : build_doc(s, have_set ? &set : NULL, mergeable);
 
 	if (have_set)
 		hz_series_release(&set);
@@ -404,20 +433,25 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 			 "findings", findings(s, set, mergeable),
 			 "config_lint", lint(s),
 			 "series", series(set));
-	if (doc && (s->tables & HZ_TABLE_URLS))
-		json_object_set_new(doc, "urls", table_top(s->urls, HZ_URL_REQUESTS, url_value, mergeable ? 0 : HZ_JSON_TOP_KEYS));
-	if (doc && (s->tables & HZ_TABLE_TIMERS))
-		json_object_set_new(doc, "timers", timers(s, mergeable));
-	if (doc && (s->tables & HZ_TABLE_CLIENTS))
-		json_object_set_new(doc, "clients",
-				    table_top(s->clients, HZ_CLI_REQUESTS, client_value, mergeable ? 0 : HZ_JSON_TOP_KEYS));
-	if (doc)
-		json_object_set_new(doc, "key_limit",
-				    json_pack("{s:I,s:I}", "max_keys", (json_int_t)s->max_keys, "folded_keys",
-					      (json_int_t)(hz_summary_folded(s) + s->folded_loaded)));
-	if (doc && mergeable) {
-		json_object_set_new(doc, "mergeable", json_true());
-		json_object_set_new(doc, "bucket_seconds", json_integer((json_int_t)(s->bucket_ms / 1000)));
+	/* a member lost to a failed allocation fails the document */
+	if (doc && (((s->tables & HZ_TABLE_URLS) &&
+		     json_object_set_new(doc, "urls", table_top(s->urls, HZ_URL_REQUESTS, url_value,
+								  mergeable ? 0 : HZ_JSON_TOP_KEYS))) ||
+		    ((s->tables & HZ_TABLE_TIMERS) && json_object_set_new(doc, "timers", timers(s, mergeable))) ||
+		    ((s->tables & HZ_TABLE_CLIENTS) &&
+		     json_object_set_new(doc, "clients", table_top(s->clients, HZ_CLI_REQUESTS, client_value,
+								     mergeable ? 0 : HZ_JSON_TOP_KEYS))) ||
+		    json_object_set_new(doc, "key_limit",
+					json_pack("{s:I,s:I}", "max_keys", (json_int_t)s->max_keys, "folded_keys",
+						  (json_int_t)(hz_summary_folded(s) + s->folded_loaded))))) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	if (doc && mergeable &&
+	    (json_object_set_new(doc, "mergeable", json_true()) ||
+	     json_object_set_new(doc, "bucket_seconds", json_integer((json_int_t)(s->bucket_ms / 1000))))) {
+		json_decref(doc);
+		doc = NULL;
 	}
 	return doc;
 }
@@ -425,12 +459,17 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 static int emit(const struct hz_summary *s, FILE *out, struct hz_err *err, int mergeable, int compact)
 {
 	json_t *doc = build(s, mergeable);
-	int rc;
+	int rc, e;
 
 	if (!doc)
-		return hz_err_set(err, HZ_ENOMEM, "", "cannot build the JSON summary");
+		return hz_err_set(err, HZ_ENOMEM, "", "out of memory (building the JSON summary)");
+	/* json_dumpf allocates too: a failure with ENOMEM is not a write error */
+	errno = 0;
 	rc = json_dumpf(doc, out, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
+	e = errno;
 	json_decref(doc);
+	if (rc && e == ENOMEM && !ferror(out))
+		return hz_err_set(err, HZ_ENOMEM, "", "out of memory (writing the JSON summary)");
 	if (rc || fputc('\n', out) == EOF)
 		return hz_err_set(err, HZ_EWRITE, "", "cannot write the JSON summary");
 	return 0;

@@ -45,7 +45,7 @@ static void pct(char *b, size_t cap, uint64_t part, uint64_t whole)
 
 /* A table of one counter per key, heaviest first. */
 static void table(FILE *out, const char *title, const char *keyname, const struct hz_countmap *m,
-		  size_t col, uint64_t whole, size_t top)
+		  size_t col, uint64_t whole, size_t top, int *oom)
 {
 	struct hz_countmap_entry *e;
 	size_t n = hz_countmap_size(m), shown, width = strlen(keyname);
@@ -55,8 +55,10 @@ static void table(FILE *out, const char *title, const char *keyname, const struc
 	if (!n)
 		return;
 	e = hz_countmap_sorted(m, col);
-	if (!e)
+	if (!e) {
+		*oom = 1;
 		return;
+	}
 	shown = n < top ? n : top;
 	for (size_t i = 0; i < shown; i++) {
 		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
@@ -80,14 +82,18 @@ static void table(FILE *out, const char *title, const char *keyname, const struc
 	free(e);
 }
 
-static void frontends(FILE *out, const struct hz_countmap *m, uint64_t whole, size_t top)
+static void frontends(FILE *out, const struct hz_countmap *m, uint64_t whole, size_t top, int *oom)
 {
 	struct hz_countmap_entry *e;
 	size_t n = hz_countmap_size(m), shown, width = 8;
 	char buf[4 * LABEL_MAX + 64], p[16];
 
-	if (!n || !(e = hz_countmap_sorted(m, HZ_FE_REQUESTS)))
+	if (!n)
 		return;
+	if (!(e = hz_countmap_sorted(m, HZ_FE_REQUESTS))) {
+		*oom = 1;
+		return;
+	}
 	shown = n < top ? n : top;
 	for (size_t i = 0; i < shown; i++) {
 		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
@@ -281,16 +287,22 @@ static void sparklines(FILE *out, const struct hz_summary *s, const struct hz_se
 	}
 }
 
-static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark)
+static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark, int *oom)
 {
 	struct hz_series_set set;
-	int have = hz_series_build(s, 0, &set) == 0;
+	int src = hz_series_build(s, 0, &set), have = src == 0;
 	struct hz_finding *f;
-	size_t n = hz_findings_rank(s, have ? &set : NULL, &f);
+	size_t n;
 	char lb[4 * LABEL_MAX + 64];
 
-	if (n == (size_t)-1)
-		n = 0;
+	/* too many buckets (HZ_ELIMIT) only loses the correlation; no memory
+	 * would lose findings and print a wrong "nothing to report" */
+	if (src == HZ_ENOMEM || (n = hz_findings_rank(s, have ? &set : NULL, &f)) == (size_t)-1) {
+		*oom = 1;
+		if (have)
+			hz_series_release(&set);
+		return;
+	}
 	fprintf(out, "Diagnosis\n");
 	if (n == 0 && s->nlint == 0)
 		fprintf(out, "  Nothing to report: no rule fired.\n");
@@ -305,6 +317,8 @@ static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark
 		hz_finding_view(s, &f[i], &d);
 		h = d.hits;
 		e = hz_countmap_top(h->groups, 0, 5, &nt);
+		if (!e)
+			*oom = 1;
 		ng = hz_countmap_size(h->groups);
 		clock_of(a, sizeof(a), h->first_ms);
 		clock_of(b, sizeof(b), h->last_ms);
@@ -380,7 +394,7 @@ static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark
 		hz_series_release(&set);
 }
 
-static void tls_table(FILE *out, const struct hz_summary *s, size_t top)
+static void tls_table(FILE *out, const struct hz_summary *s, size_t top, int *oom)
 {
 	const struct hz_tls_counts *t = &s->tls;
 	struct hz_countmap *maps[3] = { t->verify, t->cert_errors, t->ca_errors };
@@ -403,6 +417,8 @@ static void tls_table(FILE *out, const struct hz_summary *s, size_t top)
 	for (int k = 0; k < 3; k++) {
 		struct hz_countmap_entry *e = hz_countmap_sorted(maps[k], 0);
 		size_t n = hz_countmap_size(maps[k]);
+		if (!e)
+			*oom = 1;
 		for (size_t i = 0; e && i < n && i < top; i++) {
 			char code[32], lb[128];
 			long c;
@@ -417,26 +433,27 @@ static void tls_table(FILE *out, const struct hz_summary *s, size_t top)
 		free(e);
 	}
 	if (hz_countmap_size(t->untraced_reasons))
-		table(out, "Untraced resumptions", "reason", t->untraced_reasons, 0, t->resumed_untraced, top);
+		table(out, "Untraced resumptions", "reason", t->untraced_reasons, 0, t->resumed_untraced, top, oom);
 }
 
 int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opts *o,
 		 struct hz_err *err)
 {
 	size_t top = o && o->top ? o->top : 20;
+	int oom = 0;
 
 	if (o && o->version)
 		fprintf(out, "halyze %s summary\n\n", o->version);
-	diagnosis(out, s, o ? o->spark : HZ_SPARK_NONE);
+	diagnosis(out, s, o ? o->spark : HZ_SPARK_NONE, &oom);
 	accounting(out, s);
-	frontends(out, s->frontends, s->requests, top);
-	table(out, "Status codes", "status", s->status, 0, s->requests, top);
-	table(out, "Termination states", "state", s->termination, 0, s->requests, top);
-	table(out, "Servers", "backend/server", s->servers, HZ_SRV_REQUESTS, s->requests, top);
+	frontends(out, s->frontends, s->requests, top, &oom);
+	table(out, "Status codes", "status", s->status, 0, s->requests, top, &oom);
+	table(out, "Termination states", "state", s->termination, 0, s->requests, top, &oom);
+	table(out, "Servers", "backend/server", s->servers, HZ_SRV_REQUESTS, s->requests, top, &oom);
 	if (s->tables & HZ_TABLE_URLS)
-		table(out, "URLs (requests)", "url", s->urls, HZ_URL_REQUESTS, s->requests, top);
+		table(out, "URLs (requests)", "url", s->urls, HZ_URL_REQUESTS, s->requests, top, &oom);
 	if (s->tables & HZ_TABLE_CLIENTS)
-		table(out, "Clients (requests)", "client", s->clients, HZ_CLI_REQUESTS, s->requests, top);
+		table(out, "Clients (requests)", "client", s->clients, HZ_CLI_REQUESTS, s->requests, top, &oom);
 	if (s->tables & HZ_TABLE_TIMERS) {
 		int any = 0;
 		for (int t = 0; t < HZ_TIMER_COUNT; t++) {
@@ -455,15 +472,17 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 	if (hz_summary_folded(s) + s->folded_loaded)
 		fprintf(out, "\n%" PRIu64 " keys were folded into (other) rows to stay within --max-keys %zu.\n",
 			hz_summary_folded(s) + s->folded_loaded, s->max_keys);
-	tls_table(out, s, top);
-	table(out, "Connection errors", "message", s->connerr_messages, 0, s->connection_errors, top);
+	tls_table(out, s, top, &oom);
+	table(out, "Connection errors", "message", s->connerr_messages, 0, s->connection_errors, top, &oom);
 	table(out, "Connection errors by frontend", "frontend", s->connerr_frontends, 0,
-	      s->connection_errors, top);
-	table(out, "HAProxy messages", "kind", s->message_kinds, 0, s->messages, top);
-	table(out, "Unparsed lines", "reason", s->unparsed_reasons, 0, s->unparsed, top);
+	      s->connection_errors, top, &oom);
+	table(out, "HAProxy messages", "kind", s->message_kinds, 0, s->messages, top, &oom);
+	table(out, "Unparsed lines", "reason", s->unparsed_reasons, 0, s->unparsed, top, &oom);
 	samples(out, s);
 	headers(out, s);
 	file_errors(out, s);
+	if (oom)
+		return hz_err_set(err, HZ_ENOMEM, "", "out of memory (the summary written is incomplete)");
 	if (fflush(out) == EOF || ferror(out))
 		return hz_err_set(err, HZ_EWRITE, "", "cannot write the summary");
 	return 0;

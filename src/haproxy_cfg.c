@@ -58,7 +58,7 @@ int hz_cfg_split(const char *line, size_t n, char *buf, size_t cap, char **words
 	size_t i = 0, o = 0, quote_at = 0;
 	int nw = 0, inword = 0, dq = 0, sq = 0;
 
-#define PUT(ch) do { if (o + 1 >= cap) { *errcol = (int)i + 1; return -1; } buf[o++] = (ch); } while (0)
+#define PUT(ch) do { if (o + 1 >= cap) { *errcol = (int)i + 1; return HZ_CFG_SPLIT_ROOM; } buf[o++] = (ch); } while (0)
 	while (i < n) {
 		char c = line[i];
 
@@ -75,7 +75,7 @@ int hz_cfg_split(const char *line, size_t n, char *buf, size_t cap, char **words
 		if (!inword) {
 			if (nw == max) {
 				*errcol = (int)i + 1;
-				return -1;
+				return HZ_CFG_SPLIT_WORDS;
 			}
 			words[nw++] = buf + o;
 			inword = 1;
@@ -120,7 +120,7 @@ int hz_cfg_split(const char *line, size_t n, char *buf, size_t cap, char **words
 
 			if (!end || (size_t)(end - line - i - 2) >= sizeof(var)) {
 				*errcol = (int)i + 1;
-				return -1;
+				return HZ_CFG_SPLIT_QUOTE;
 			}
 			vn = (size_t)(end - line - i - 2);
 			memcpy(var, line + i + 2, vn);
@@ -148,7 +148,7 @@ int hz_cfg_split(const char *line, size_t n, char *buf, size_t cap, char **words
 	}
 	if (dq || sq) {
 		*errcol = (int)quote_at + 1;
-		return -1;
+		return HZ_CFG_SPLIT_QUOTE;
 	}
 	if (inword)
 		PUT('\0');
@@ -548,7 +548,10 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 		goto out;
 	}
 	ps.cfg->ssl_cachesize = -1;
-	ps.cfg->path = strdup(ps.name);
+	if (!(ps.cfg->path = strdup(ps.name))) {
+		rc = hz_err_set(err, HZ_ENOMEM, ps.name, "out of memory");
+		goto out;
+	}
 	int phys = 0;
 	while (i < n && !rc) {
 		size_t ln = 0;
@@ -564,7 +567,7 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 			while (bs < len && text[i + len - 1 - bs] == '\\')
 				bs++;
 			if (ln + len >= LINE_CAP) {
-				ps.line = phys;
+				ps.line = first;   /* where the directive begins */
 				rc = fail(&ps, HZ_ESYNTAX, 0, "line too long (over %u bytes)", LINE_CAP);
 				goto out;
 			}
@@ -579,9 +582,18 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 		}
 		ps.line = first;   /* messages name the first line of a continued one */
 		nw = hz_cfg_split(logical, ln, buf, LINE_CAP, w, MAX_WORDS, &col);
+		if (nw == HZ_CFG_SPLIT_WORDS) {
+			rc = fail(&ps, HZ_ESYNTAX, col, "more than %d words on a line", MAX_WORDS);
+			goto out;
+		}
+		if (nw == HZ_CFG_SPLIT_ROOM) {
+			/* the line fitted as written: an expansion made it too long */
+			rc = fail(&ps, HZ_ESYNTAX, col, "line too long once ${VAR} is expanded (over %u bytes)",
+				  LINE_CAP);
+			goto out;
+		}
 		if (nw < 0) {
-			rc = fail(&ps, HZ_ESYNTAX, col, "unterminated quote or ${VAR}, or more than %d words",
-				  MAX_WORDS);
+			rc = fail(&ps, HZ_ESYNTAX, col, "unterminated quote or ${VAR}");
 			goto out;
 		}
 		if (nw == 0)
@@ -599,8 +611,8 @@ int hz_cfg_parse(const char *text, size_t n, const char *name, struct hz_cfg **o
 		if (rc == HZ_ENOMEM)
 			hz_err_set(err, rc, ps.name, "out of memory");
 	}
-	if (!rc)
-		rc = finish(&ps);
+	if (!rc && (rc = finish(&ps)) == HZ_ENOMEM)
+		hz_err_set(err, rc, ps.name, "out of memory");
 out:
 	free(logical);
 	free(buf);
@@ -622,7 +634,7 @@ int hz_cfg_load(const char *path, struct hz_cfg **out, struct hz_err *err)
 
 	*out = NULL;
 	if (!f)
-		return hz_err_set(err, HZ_EOPEN, path, "%s", strerror(errno));
+		return hz_err_set(err, errno == ENOMEM ? HZ_ENOMEM : HZ_EOPEN, path, "%s", strerror(errno));
 	for (;;) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;

@@ -163,12 +163,19 @@ static void check_log_format(struct list *l, const struct hz_cfg_proxy *p, const
 	if (uses_fetch(fmt, "ssl_fc_has_crt") && !uses_fetch(fmt, "ssl_fc_is_resumed") && !uses_fetch(fmt, "ssl_c_used")) {
 		char *fixed = add_resumption_fields(fmt);
 		char *fix = NULL;
+		/* without the literal %[ssl_fc_has_crt] there is no fixed format to
+		 * show; otherwise NULL means memory ran out, which the generic advice
+		 * would hide */
+		if (!fixed && strstr(fmt, "%[ssl_fc_has_crt]"))
+			l->oom = 1;
 		if (fixed) {
 			size_t k = strlen(fixed) + strlen(what) + 128;
 			fix = malloc(k);
 			if (fix)
 				snprintf(fix, k, "Log %%[ssl_fc_is_resumed] and %%[ssl_c_used] next to %%[ssl_fc_has_crt]: "
 					 "%s \"%s\"", what, fixed);
+			else
+				l->oom = 1;
 			free(fixed);
 		}
 		add(l, "has-crt-logged-alone", HZ_SEV_WARNING, line, p->name,

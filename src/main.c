@@ -301,7 +301,7 @@ int main(int argc, char **argv)
 	rc = cli_out_close(&out, wrc == 0);
 	if (wrc && !rc) {
 		cli_report(&err);
-		rc = HZ_EXIT_OUTPUT;
+		rc = wrc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_OUTPUT;
 	}
 	if (!rc && o.html)
 		rc = cli_write_html(s, &hout, o.top);
@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 			rc = cli_out_close(&pout, wrc == 0);
 			if (wrc && !rc) {
 				cli_report(&err);
-				rc = HZ_EXIT_OUTPUT;
+				rc = wrc == HZ_ENOMEM ? HZ_EXIT_INTERNAL : HZ_EXIT_OUTPUT;
 			}
 		}
 	}

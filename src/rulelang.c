@@ -641,6 +641,8 @@ static int lex_regex(struct parser *ps, size_t rule, uint32_t *index)
 		}
 	}
 	code = pcre2_compile((PCRE2_SPTR)pat, o, opts, &ec, &eoff, NULL);
+	if (!code && ec == PCRE2_ERROR_HEAP_FAILED)
+		return nomem(ps);
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		size_t k = 0, s = open + 1;
@@ -1197,7 +1199,7 @@ int hz_rules_load(const char *path, struct hz_ruleset **out, struct hz_err *err)
 		return hz_err_set(err, HZ_EINVAL, path, "no path or no place for the result");
 	fp = fopen(path, "rb");
 	if (!fp)
-		return hz_err_set(err, HZ_EOPEN, path, "%s", strerror(errno));
+		return hz_err_set(err, errno == ENOMEM ? HZ_ENOMEM : HZ_EOPEN, path, "%s", strerror(errno));
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(fp);
 		return hz_err_set(err, HZ_EISDIR, path, "is a directory");

@@ -1,6 +1,7 @@
 /* Reads a mergeable summary document back into a summary, for `halyze merge`. */
 #include "halyze/summary.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,15 +107,45 @@ static const char *series_name(const struct hz_summary *s, const char *name)
 	return NULL;
 }
 
+/* Jansson's lexer does not always report a failed allocation (a byte of a
+ * string can be lost): its allocations go through here while a summary is
+ * read, so that any failure fails the load. Not reentrant, like Jansson's
+ * allocator setting itself. */
+static int load_oom;
+static json_malloc_t saved_malloc_fn;
+
+static void *tracked_malloc(size_t n)
+{
+	void *p = saved_malloc_fn(n);
+
+	if (!p)
+		load_oom = 1;
+	return p;
+}
+
 int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *err)
 {
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je), *in, *v, *x;
+	json_malloc_t saved_malloc;
+	json_free_t saved_free;
+	json_t *doc, *in, *v, *x;
 	struct hz_summary *s = NULL;
 	const char *bad = NULL, *k;
 	size_t i;
 
 	*out = NULL;
+	/* A failed allocation leaves errno at ENOMEM: Jansson's lexer may turn
+	 * one into a syntax error or a lost byte, and the checks below into a
+	 * "bad" key, none of which is the document's fault. */
+	errno = 0;
+	json_get_alloc_funcs(&saved_malloc, &saved_free);
+	saved_malloc_fn = saved_malloc;
+	json_set_alloc_funcs(tracked_malloc, saved_free);
+	load_oom = 0;
+	doc = json_load_file(path, 0, &je);
+	json_set_alloc_funcs(saved_malloc, saved_free);
+	if (load_oom || (!doc && json_error_code(&je) == json_error_out_of_memory) || errno == ENOMEM)
+		goto oom;
 	if (!doc) {
 		int rc = hz_err_set(err, je.line < 1 && strstr(je.text, "open") ? HZ_EOPEN : HZ_ESYNTAX, path, "%s",
 				    je.text);
@@ -367,6 +398,8 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 	*out = s;
 	return 0;
 fail:
+	if (errno == ENOMEM)
+		goto oom;
 	json_decref(doc);
 	hz_summary_free(s);
 	return hz_err_set(err, HZ_ESYNTAX, path, "not a mergeable summary: bad or missing %s", bad);

@@ -108,9 +108,37 @@ static void test_split(void)
 	CHECK(n == 2 && strcmp(w[1], "${HZ_T_SELF}") == 0);
 	/* too many words, too small a buffer: errors, never overflows */
 	n = hz_cfg_split("a b c d", 7, buf, sizeof(buf), w, 2, &col);
-	CHECK_EQ_INT(n, -1);
+	CHECK_EQ_INT(n, HZ_CFG_SPLIT_WORDS);
 	n = hz_cfg_split("abcdef", 6, buf, 4, w, 16, &col);
-	CHECK_EQ_INT(n, -1);
+	CHECK_EQ_INT(n, HZ_CFG_SPLIT_ROOM);
+	n = hz_cfg_split("x \"${HZ_T_FMT", 13, buf, sizeof(buf), w, 16, &col);
+	CHECK_EQ_INT(n, HZ_CFG_SPLIT_QUOTE);
+	CHECK_EQ_INT(col, 4);
+}
+
+/* A 10 MB environment variable (more than execve passes, hence tested
+ * here and not from the command line): a clear error at the ${VAR}. */
+static void test_huge_env(void)
+{
+	static const char cfg[] = "frontend fe\n    log-format \"%ci ${HZ_T_HUGE}\"\n";
+	size_t n = (size_t)10 << 20;
+	char *v = malloc(n + 1);
+	struct hz_cfg *c = NULL;
+	struct hz_err e;
+
+	CHECK(v != NULL);
+	if (!v)
+		return;
+	memset(v, 'x', n);
+	v[n] = '\0';
+	setenv("HZ_T_HUGE", v, 1);
+	free(v);
+	CHECK_EQ_INT(hz_cfg_parse(cfg, sizeof(cfg) - 1, "huge.cfg", &c, &e), HZ_ESYNTAX);
+	CHECK(c == NULL);
+	CHECK_EQ_INT(e.line, 2);
+	CHECK_EQ_INT(e.col, 21);
+	CHECK(strstr(e.msg, "line too long once ${VAR} is expanded") != NULL);
+	unsetenv("HZ_T_HUGE");
 }
 
 static void test_semantics(void)
@@ -183,6 +211,7 @@ int main(void)
 {
 	test_lab_config();
 	test_split();
+	test_huge_env();
 	test_semantics();
 	test_errors();
 	return hz_test_done();

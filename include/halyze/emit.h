@@ -30,7 +30,8 @@ struct hz_text_opts {
 };
 
 /* Writes the summary as aligned text tables, with every byte that came from
- * the logs escaped for the terminal. Returns 0 or HZ_EWRITE. */
+ * the logs escaped for the terminal. Returns 0, HZ_EWRITE, or HZ_ENOMEM
+ * when a table could not be sorted (what was written is then incomplete). */
 int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opts *o,
 		 struct hz_err *err);
 

@@ -72,9 +72,14 @@ void hz_cfg_free(struct hz_cfg *c);
 /* Splits one configuration line into words the way HAProxy 2.6 does:
  * quotes, backslash escapes, `#` comments, ${VAR} in double quotes.
  * Writes up to max words into words[] (pointers into buf, which receives
- * the unescaped text; cap bytes). Returns the number of words, or -1 with
- * *errcol set (1-based) on an unterminated quote or when buf or max is too
- * small. */
+ * the unescaped text; cap bytes). Returns the number of words, or with
+ * *errcol set (1-based): HZ_CFG_SPLIT_QUOTE on an unterminated quote or
+ * ${VAR (or a variable name of 256 bytes or more), HZ_CFG_SPLIT_WORDS when
+ * there are more than max words, HZ_CFG_SPLIT_ROOM when the unescaped and
+ * expanded text does not fit in buf. */
+#define HZ_CFG_SPLIT_QUOTE (-1)
+#define HZ_CFG_SPLIT_WORDS (-2)
+#define HZ_CFG_SPLIT_ROOM  (-3)
 int hz_cfg_split(const char *line, size_t n, char *buf, size_t cap, char **words, int max, int *errcol);
 
 #endif

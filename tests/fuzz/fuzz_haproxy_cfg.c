@@ -78,7 +78,7 @@ static void split_first_line(const uint8_t *data, size_t size)
 		int col = -1, nw, i;
 		FZ_CHECK(buf != NULL);
 		nw = hz_cfg_split((const char *)data, n, buf, caps[c], words, maxes[c], &col);
-		FZ_CHECK(nw >= -1 && nw <= maxes[c]);
+		FZ_CHECK(nw >= HZ_CFG_SPLIT_ROOM && nw <= maxes[c]);
 		if (nw < 0)
 			FZ_CHECK(col >= 1 && (size_t)col <= n + 1);
 		for (i = 0; i < nw; i++) {
