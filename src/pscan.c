@@ -352,6 +352,12 @@ int hz_pscan(struct hz_summary *s, struct hz_router *router, const char *const *
 		hz_router_free(w[i].fork);
 	}
 	for (size_t i = 0; i < ps.nparts; i++) {
+		struct part *p = &ps.parts[i];
+		/* a part that ran out of memory was never joined: its error names it */
+		if (p->done && p->rc == HZ_ENOMEM && out[p->input].rc >= 0) {
+			out[p->input].rc = p->rc;
+			out[p->input].err = p->err;
+		}
 		hz_summary_free(ps.parts[i].s);
 		hz_diag_free(ps.parts[i].diag);
 	}
