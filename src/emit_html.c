@@ -176,6 +176,54 @@ static void frontend_extra(FILE *out, const uint64_t *v)
 	fprintf(out, "<td>%s</td>", v[HZ_FE_TLS] ? "yes" : "no");
 }
 
+static double avg(uint64_t sum, uint64_t n)
+{
+	return n ? (double)sum / (double)n : 0.0;
+}
+
+static void server_extra(FILE *out, const uint64_t *v)
+{
+	fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>",
+		v[HZ_SRV_ERRORS], avg(v[HZ_SRV_TC_MS], v[HZ_SRV_TC_N]), avg(v[HZ_SRV_TR_MS], v[HZ_SRV_TR_N]));
+}
+
+static void url_extra(FILE *out, const uint64_t *v)
+{
+	fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%.1f</td>",
+		v[HZ_URL_ERRORS], v[HZ_URL_BYTES], avg(v[HZ_URL_TIME_MS], v[HZ_URL_REQUESTS]));
+}
+
+static void client_extra(FILE *out, const uint64_t *v)
+{
+	fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td>", v[HZ_CLI_ERRORS],
+		v[HZ_CLI_BYTES]);
+}
+
+/* --tables timers: the percentiles of each timer the format logs. */
+static void timer_table(FILE *out, const struct hz_summary *s)
+{
+	int any = 0;
+
+	for (int t = 0; t < HZ_TIMER_COUNT; t++) {
+		const struct hz_sketch *k = s->timers[t];
+		if (!k || !k->count)
+			continue;
+		if (!any++)
+			fputs("<section class=\"table\" id=\"t-timers\"><h3>Timers (ms)</h3>\n<table><thead><tr>"
+			      "<th>timer</th><th class=\"n\">count</th><th class=\"n\">avg</th><th class=\"n\">p50</th>"
+			      "<th class=\"n\">p90</th><th class=\"n\">p95</th><th class=\"n\">p99</th>"
+			      "<th class=\"n\">p99.9</th><th class=\"n\">max</th></tr></thead><tbody>\n", out);
+		fprintf(out, "<tr><td class=\"k\">%s</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%.1f</td>",
+			hz_timer_names[t], k->count, avg(k->sum, k->count));
+		fprintf(out, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+			"</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+			"</td></tr>\n", hz_sketch_quantile(k, 0.5), hz_sketch_quantile(k, 0.9), hz_sketch_quantile(k, 0.95),
+			hz_sketch_quantile(k, 0.99), hz_sketch_quantile(k, 0.999), k->max);
+	}
+	if (any)
+		fputs("</tbody></table></section>\n", out);
+}
+
 static void row(FILE *out, const char *name, uint64_t v, uint64_t whole)
 {
 	fputs("<tr><td>", out);
@@ -664,13 +712,21 @@ int hz_emit_html(const struct hz_summary *s, FILE *out, const struct hz_html_opt
 			{ "t-frontends", "Frontends", "frontend", "requests", s->frontends, HZ_FE_REQUESTS, s->requests,
 			  "<th>tls</th>", frontend_extra },
 			{ "t-servers", "Servers", "backend/server", "requests", s->servers, HZ_SRV_REQUESTS, s->requests,
-			  NULL, NULL },
+			  (s->tables & HZ_TABLE_SERVERS) ? "<th class=\"n\">errors</th><th class=\"n\">connect ms</th>"
+							   "<th class=\"n\">response ms</th>" : NULL,
+			  (s->tables & HZ_TABLE_SERVERS) ? server_extra : NULL },
 			{ "t-status", "Status codes", "status", NULL, s->status, 0, s->requests, NULL, NULL },
 			{ "t-termination", "Termination states", "state", NULL, s->termination, 0, s->requests, NULL,
 			  NULL },
+			/* --tables: empty maps draw nothing */
+			{ "t-urls", "URLs", "url", "requests", s->urls, HZ_URL_REQUESTS, s->requests,
+			  "<th class=\"n\">errors</th><th class=\"n\">bytes</th><th class=\"n\">avg ms</th>", url_extra },
+			{ "t-clients", "Clients", "client", "requests", s->clients, HZ_CLI_REQUESTS, s->requests,
+			  "<th class=\"n\">errors</th><th class=\"n\">bytes</th>", client_extra },
 		};
 		for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 			count_table(out, &defs[i], top);
+		timer_table(out, s);
 	}
 	if (!s->requests)
 		fputs("<p>No traffic line in these logs.</p>\n", out);

@@ -111,6 +111,13 @@ for sv in s0 s1 s2; do
   check "server be/$sv errors (5xx)" "$(echo "$want" | cut -d' ' -f5)" "$("$jget" "$W/srv.json" servers "be/$sv" errors)"
 done
 
+# the HTML report draws the same tables
+"$hz" --tables all --format httplog -q --html "$W/t.html" -o /dev/null "$W/small.log"
+for id in t-urls t-clients t-timers t-servers; do grep -q "id=\"$id\"" "$W/t.html" && ok || bad "HTML: no table $id"; done
+# (all 40 URLs have 125 requests: the first 20 by name are shown, /app/p0 first)
+r0=$(awk '$1 == "url" && $2 == "/app/p0" { print $3 }' "$W/truth")
+grep -q "<td class=\"k\">/app/p0</td><td class=\"n\">$r0</td>" "$W/t.html" && ok || bad "HTML: /app/p0 row without its $r0 requests"
+
 # peak memory: a million distinct URLs and clients against a million lines
 # of 40 URLs and 30 clients, with --max-keys 1000: the same ceiling
 command -v /usr/bin/time > /dev/null || { bad "/usr/bin/time is missing (package time, .ci/deps --test)"; }
