@@ -72,7 +72,7 @@ static const struct opt_doc table[] = {
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
 	  "plain files of twice this size or more are cut for the threads (default 32M)" },
 	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
-	  "more tables: urls, clients, timers (percentiles), servers (status, times), all" },
+	  "more tables: urls, clients, timers (percentiles), servers (status, times), headers, all" },
 	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
 	  "URL keys keep the query string (default: the path only)" },
 	{ { "max-keys", required_argument, NULL, OPT_MAX_KEYS }, 0, "N",
@@ -266,10 +266,13 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 					o->tables |= HZ_TABLE_TIMERS;
 				else if (strcmp(tok, "servers") == 0)
 					o->tables |= HZ_TABLE_SERVERS;
+				else if (strcmp(tok, "headers") == 0)
+					o->tables |= HZ_TABLE_HEADERS;
 				else if (strcmp(tok, "all") == 0)
-					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS | HZ_TABLE_SERVERS;
+					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS | HZ_TABLE_SERVERS
+						     | HZ_TABLE_HEADERS;
 				else {
-					usage_error("--tables: '%s' is not urls, clients, timers, servers or all", tok);
+					usage_error("--tables: '%s' is not urls, clients, timers, servers, headers or all", tok);
 					return HZ_EXIT_USAGE;
 				}
 			}

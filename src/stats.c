@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "halyze/fields.h"
@@ -23,6 +24,8 @@ void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b)
 	b->client = pick(f, "ci", NULL);
 	b->bytes = pick(f, "B", NULL);
 	b->time = pick(f, "Ta", "Tt");
+	b->hr = pick(f, "hr", NULL);
+	b->hs = pick(f, "hs", NULL);
 	b->timer[HZ_TIMER_TR] = pick(f, "TR", "Tq");
 	b->timer[HZ_TIMER_Tw] = pick(f, "Tw", NULL);
 	b->timer[HZ_TIMER_Tc] = pick(f, "Tc", NULL);
@@ -64,6 +67,32 @@ static void server_details(uint64_t *c, const struct hz_stats_binding *b, const 
 	}
 }
 
+/* --tables headers: each slot's value of %hr and %hs, as "hrN value". */
+static int captures(struct hz_summary *s, int i, const char *kind, const struct hz_match *m)
+{
+	char key[600];
+	size_t n;
+
+	if (i < 0 || m->empty[i])
+		return 0;
+	n = hz_field_capture_count(m->v[i]);
+	for (size_t k = 0; k < n && k < 64; k++) {
+		struct hz_str v;
+		int pre;
+		uint64_t *c;
+		if (hz_field_capture(m->v[i], k, &v))
+			continue;
+		pre = snprintf(key, sizeof(key), "%s%zu ", kind, k);
+		if (v.n > sizeof(key) - (size_t)pre)
+			v.n = sizeof(key) - (size_t)pre;   /* long values are cut: a key, not a copy */
+		memcpy(key + pre, v.p, v.n);
+		if (!(c = hz_countmap_get(s->captures, key, (size_t)pre + v.n)))
+			return HZ_ENOMEM;
+		(*c)++;
+	}
+	return 0;
+}
+
 /* The URL and client tables (--tables), when asked for. */
 static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const struct hz_match *m)
 {
@@ -88,6 +117,8 @@ static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const 
 		c[HZ_URL_TIME_MS] += num(m, b->time);
 		c[HZ_URL_BYTES] += bytes;
 	}
+	if ((s->tables & HZ_TABLE_HEADERS) && (captures(s, b->hr, "hr", m) || captures(s, b->hs, "hs", m)))
+		return HZ_ENOMEM;
 	if (s->tables & HZ_TABLE_TIMERS)
 		for (int t = 0; t < HZ_TIMER_COUNT; t++) {
 			int64_t v;

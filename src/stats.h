@@ -10,6 +10,7 @@ struct hz_stats_binding {
 	int frontend, backend, server, status, term;
 	int request, client, bytes, time;   /* for the URL and client tables */
 	int timer[HZ_TIMER_COUNT];          /* for the timers' percentiles */
+	int hr, hs;                         /* captured headers, block form */
 };
 
 void hz_stats_bind(const struct hz_format *f, struct hz_stats_binding *b);

@@ -34,6 +34,7 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	s->message_kinds = hz_countmap_new(1);
 	s->urls = hz_countmap_new(HZ_URL_NVALS);
 	s->clients = hz_countmap_new(HZ_CLI_NVALS);
+	s->captures = hz_countmap_new(1);
 	s->tls.verify = hz_countmap_new(1);
 	s->tls.cert_errors = hz_countmap_new(1);
 	s->tls.ca_errors = hz_countmap_new(1);
@@ -52,7 +53,7 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	if (max_samples)
 		s->samples = calloc(max_samples, sizeof(*s->samples));
 	if (!s->unparsed_reasons || !s->frontends || !s->status || !s->termination || !s->servers
-	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds || !s->urls || !s->clients
+	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds || !s->urls || !s->clients || !s->captures
 	    || !s->tls.verify || !s->tls.cert_errors || !s->tls.ca_errors || !s->tls.untraced_reasons
 	    || !s->series
 	    || (max_samples && !s->samples)) {
@@ -89,6 +90,7 @@ void hz_summary_free(struct hz_summary *s)
 	for (int t = 0; t < HZ_TIMER_COUNT; t++)
 		free(s->timers[t]);
 	hz_countmap_free(s->clients);
+	hz_countmap_free(s->captures);
 	hz_lint_free(s->lint, s->nlint);
 	for (size_t k = 0; k < s->nuser; k++) {
 		struct hz_user_rule *u = &s->user[k];
@@ -290,7 +292,7 @@ void hz_summary_shift_lines(struct hz_summary *s, uint64_t base)
 #define CAPPED(s, X) \
 	X((s)->frontends, HZ_FE_REQUESTS) X((s)->status, 0) X((s)->termination, 0) \
 	X((s)->servers, HZ_SRV_REQUESTS) X((s)->connerr_messages, 0) X((s)->connerr_frontends, 0) \
-	X((s)->urls, HZ_URL_REQUESTS) X((s)->clients, HZ_CLI_REQUESTS) X((s)->tls.verify, 0) \
+	X((s)->urls, HZ_URL_REQUESTS) X((s)->clients, HZ_CLI_REQUESTS) X((s)->captures, 0) X((s)->tls.verify, 0) \
 	X((s)->tls.cert_errors, 0) X((s)->tls.ca_errors, 0)
 
 const char *const hz_timer_names[HZ_TIMER_COUNT] = { "TR", "Tw", "Tc", "Tr", "Ta", "Tt" };
@@ -442,6 +444,7 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	if (!rc) rc = hz_countmap_merge(dst->message_kinds, src->message_kinds);
 	if (!rc) rc = hz_countmap_merge(dst->urls, src->urls);
 	if (!rc) rc = hz_countmap_merge(dst->clients, src->clients);
+	if (!rc) rc = hz_countmap_merge(dst->captures, src->captures);
 	dst->tables |= src->tables;
 	for (int t = 0; t < HZ_TIMER_COUNT && !rc; t++) {
 		if (!src->timers[t])

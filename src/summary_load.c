@@ -269,6 +269,11 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 	}
 	if (json_object_get(doc, "timers"))
 		s->tables |= HZ_TABLE_TIMERS;
+	if (json_object_get(doc, "captured_headers")) {
+		s->tables |= HZ_TABLE_HEADERS;
+		if (add_counts(s->captures, json_object_get(doc, "captured_headers"), 0))
+			BAD("captured_headers");
+	}
 	json_object_foreach(json_object_get(doc, "timers"), k, v) {
 		int t;
 		const char *ik;

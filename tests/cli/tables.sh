@@ -111,6 +111,13 @@ for sv in s0 s1 s2; do
   check "server be/$sv errors (5xx)" "$(echo "$want" | cut -d' ' -f5)" "$("$jget" "$W/srv.json" servers "be/$sv" errors)"
 done
 
+# --tables headers: the values of each captured-header slot, as awk counts them
+awk 'BEGIN { for (i = 0; i < 1000; i++) printf "10.0.0.1:1 [27/Nov/2026:10:00:00.000] fe be/s1 0/0/1/1/1 200 10 - - ---- 1/1/0/0/0 0/0 {h%d.example|agent %d} {type%d} \"GET / HTTP/1.1\"\n", i % 3, i % 5, i % 2 }' > "$W/hdr.log"
+"$hz" --tables headers --format httplog --json "$W/hdr.log" > "$W/hdr.json"
+check "hr0 h1.example" "$(grep -c '{h1.example|' "$W/hdr.log")" "$("$jget" "$W/hdr.json" captured_headers "hr0 h1.example")"
+check "hr1 agent 4" "$(grep -c '|agent 4}' "$W/hdr.log")" "$("$jget" "$W/hdr.json" captured_headers "hr1 agent 4")"
+check "hs0 type1" "$(grep -c '{type1}' "$W/hdr.log")" "$("$jget" "$W/hdr.json" captured_headers "hs0 type1")"
+
 # the HTML report draws the same tables
 "$hz" --tables all --format httplog -q --html "$W/t.html" -o /dev/null "$W/small.log"
 for id in t-urls t-clients t-timers t-servers; do grep -q "id=\"$id\"" "$W/t.html" && ok || bad "HTML: no table $id"; done
