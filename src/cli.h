@@ -55,6 +55,7 @@ struct cli_opts {
 	int keep_order;          /* --keep-order */
 	int follow;              /* --follow */
 	unsigned tables;         /* --tables, --query: HZ_TABLE_* */
+	int tables_none;         /* --tables none */
 	size_t max_keys;         /* --max-keys */
 	size_t interval;         /* --interval, seconds */
 };

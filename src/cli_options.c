@@ -72,7 +72,7 @@ static const struct opt_doc table[] = {
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
 	  "plain files of twice this size or more are cut for the threads (default 32M)" },
 	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
-	  "more tables: urls, clients, timers (percentiles), servers (status, times), headers, all" },
+	  "more tables: urls clients timers servers headers certs, all, none (with --html: all)" },
 	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
 	  "URL keys keep the query string (default: the path only)" },
 	{ { "max-keys", required_argument, NULL, OPT_MAX_KEYS }, 0, "N",
@@ -268,11 +268,15 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 					o->tables |= HZ_TABLE_SERVERS;
 				else if (strcmp(tok, "headers") == 0)
 					o->tables |= HZ_TABLE_HEADERS;
+				else if (strcmp(tok, "certs") == 0)
+					o->tables |= HZ_TABLE_CERTS;
 				else if (strcmp(tok, "all") == 0)
-					o->tables |= HZ_TABLE_URLS | HZ_TABLE_CLIENTS | HZ_TABLE_TIMERS | HZ_TABLE_SERVERS
-						     | HZ_TABLE_HEADERS;
+					o->tables |= HZ_TABLE_ALL;
+				else if (strcmp(tok, "none") == 0)
+					o->tables_none = 1;
 				else {
-					usage_error("--tables: '%s' is not urls, clients, timers, servers, headers or all", tok);
+					usage_error("--tables: '%s' is not urls, clients, timers, servers, headers, certs, all "
+						    "or none", tok);
 					return HZ_EXIT_USAGE;
 				}
 			}
@@ -363,6 +367,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
+	/* the report people read has every table unless told otherwise (a
+	 * partial summary for `halyze report` needs --tables all for as much) */
+	if (o->html && !o->tables_none && !(o->tables & HZ_TABLE_ALL))
+		o->tables |= HZ_TABLE_ALL;
+	if (o->tables_none)
+		o->tables &= HZ_TABLE_QUERY;
 	if (o->follow) {
 		int any_stdin = o->ninputs == 0;
 		for (size_t i = 0; i < o->ninputs; i++)

@@ -63,6 +63,7 @@ void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
 	b->request = find_alias(f, HZ_A_r);
 	b->status = find_alias(f, HZ_A_ST);
 	b->subject = find_fetch(f, "ssl_c_s_dn");
+	b->issuer = find_fetch(f, "ssl_c_i_dn");
 	b->serial = find_fetch(f, "ssl_c_serial");
 	b->notafter = find_fetch(f, "ssl_c_notafter");
 	for (size_t k = 0; k < sizeof(ident) / sizeof(ident[0]); k++)
@@ -791,6 +792,12 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	if (!tls)
 		return 0;
 	s->tls.lines++;
+	if (s->tables & HZ_TABLE_CERTS) {
+		/* --tables certs: TLS lines per certificate subject and issuer */
+		struct hz_str sd = val(m, b->subject), id = val(m, b->issuer);
+		if ((sd.p && (rc = count(s->subjects, sd))) || (id.p && (rc = count(s->issuers, id))))
+			return rc;
+	}
 	identity = is(used, '1');
 	for (int k = 0; k < b->nident && !identity; k++)
 		identity = val(m, b->ident[k]).p != NULL;

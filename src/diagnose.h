@@ -14,6 +14,7 @@ struct hz_diag_binding {
 	int has_crt, resumed, used, verify, c_err, ca_err, sid, sni, sslv;
 	int date, client, frontend, term, request, status;
 	int subject, serial, notafter;     /* the best identity fields for groups and keys */
+	int issuer;                        /* ssl_c_i_dn, for the certificates table */
 	int ident[HZ_DIAG_MAX_IDENT];      /* every ssl_c_* field that names a certificate */
 	int nident;
 	int verdict;                       /* logs ssl_fc_has_crt or ssl_fc_is_resumed */

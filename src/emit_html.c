@@ -740,6 +740,10 @@ int hz_emit_html(const struct hz_summary *s, FILE *out, const struct hz_html_opt
 			  s->connection_errors, NULL, NULL },
 			{ "t-messages", "HAProxy's own messages", "kind", NULL, s->message_kinds, 0, s->messages, NULL,
 			  NULL },
+			{ "t-subjects", "Client certificates by subject", "subject", "TLS lines", s->subjects, 0,
+			  s->tls.lines, NULL, NULL },
+			{ "t-issuers", "Client certificates by issuer", "issuer", "TLS lines", s->issuers, 0, s->tls.lines,
+			  NULL, NULL },
 		};
 		for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 			count_table(out, &defs[i], top);

@@ -438,6 +438,12 @@ static json_t *build_doc(const struct hz_summary *s, const struct hz_series_set 
 		     json_object_set_new(doc, "urls", table_top(s->urls, HZ_URL_REQUESTS, url_value,
 								  mergeable ? 0 : HZ_JSON_TOP_KEYS))) ||
 		    ((s->tables & HZ_TABLE_TIMERS) && json_object_set_new(doc, "timers", timers(s, mergeable))) ||
+		    ((s->tables & HZ_TABLE_CERTS) &&
+		     json_object_set_new(doc, "certificates",
+					 json_pack("{s:o,s:o}", "subjects", table_top(s->subjects, 0, count_value,
+										 mergeable ? 0 : HZ_JSON_TOP_KEYS),
+						   "issuers", table_top(s->issuers, 0, count_value,
+									mergeable ? 0 : HZ_JSON_TOP_KEYS)))) ||
 		    ((s->tables & HZ_TABLE_HEADERS) &&
 		     json_object_set_new(doc, "captured_headers", table_top(s->captures, 0, count_value,
 									  mergeable ? 0 : 10 * HZ_JSON_TOP_KEYS))) ||

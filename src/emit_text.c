@@ -454,6 +454,10 @@ int hz_emit_text(const struct hz_summary *s, FILE *out, const struct hz_text_opt
 		table(out, "URLs (requests)", "url", s->urls, HZ_URL_REQUESTS, s->requests, top, &oom);
 	if (s->tables & HZ_TABLE_CLIENTS)
 		table(out, "Clients (requests)", "client", s->clients, HZ_CLI_REQUESTS, s->requests, top, &oom);
+	if (s->tables & HZ_TABLE_CERTS) {
+		table(out, "Client certificates by subject (TLS lines)", "subject", s->subjects, 0, 0, top, &oom);
+		table(out, "Client certificates by issuer (TLS lines)", "issuer", s->issuers, 0, 0, top, &oom);
+	}
 	if (s->tables & HZ_TABLE_HEADERS)
 		table(out, "Captured headers (hrN: %hr slot N, hsN: %hs slot N)", "slot value", s->captures, 0, 0,
 		      top, &oom);

@@ -35,6 +35,8 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	s->urls = hz_countmap_new(HZ_URL_NVALS);
 	s->clients = hz_countmap_new(HZ_CLI_NVALS);
 	s->captures = hz_countmap_new(1);
+	s->subjects = hz_countmap_new(1);
+	s->issuers = hz_countmap_new(1);
 	s->tls.verify = hz_countmap_new(1);
 	s->tls.cert_errors = hz_countmap_new(1);
 	s->tls.ca_errors = hz_countmap_new(1);
@@ -53,7 +55,7 @@ struct hz_summary *hz_summary_new(size_t max_samples)
 	if (max_samples)
 		s->samples = calloc(max_samples, sizeof(*s->samples));
 	if (!s->unparsed_reasons || !s->frontends || !s->status || !s->termination || !s->servers
-	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds || !s->urls || !s->clients || !s->captures
+	    || !s->connerr_messages || !s->connerr_frontends || !s->message_kinds || !s->urls || !s->clients || !s->captures || !s->subjects || !s->issuers
 	    || !s->tls.verify || !s->tls.cert_errors || !s->tls.ca_errors || !s->tls.untraced_reasons
 	    || !s->series
 	    || (max_samples && !s->samples)) {
@@ -91,6 +93,8 @@ void hz_summary_free(struct hz_summary *s)
 		free(s->timers[t]);
 	hz_countmap_free(s->clients);
 	hz_countmap_free(s->captures);
+	hz_countmap_free(s->subjects);
+	hz_countmap_free(s->issuers);
 	hz_lint_free(s->lint, s->nlint);
 	for (size_t k = 0; k < s->nuser; k++) {
 		struct hz_user_rule *u = &s->user[k];
@@ -292,7 +296,7 @@ void hz_summary_shift_lines(struct hz_summary *s, uint64_t base)
 #define CAPPED(s, X) \
 	X((s)->frontends, HZ_FE_REQUESTS) X((s)->status, 0) X((s)->termination, 0) \
 	X((s)->servers, HZ_SRV_REQUESTS) X((s)->connerr_messages, 0) X((s)->connerr_frontends, 0) \
-	X((s)->urls, HZ_URL_REQUESTS) X((s)->clients, HZ_CLI_REQUESTS) X((s)->captures, 0) X((s)->tls.verify, 0) \
+	X((s)->urls, HZ_URL_REQUESTS) X((s)->clients, HZ_CLI_REQUESTS) X((s)->captures, 0) X((s)->subjects, 0) X((s)->issuers, 0) X((s)->tls.verify, 0) \
 	X((s)->tls.cert_errors, 0) X((s)->tls.ca_errors, 0)
 
 const char *const hz_timer_names[HZ_TIMER_COUNT] = { "TR", "Tw", "Tc", "Tr", "Ta", "Tt" };
@@ -445,6 +449,8 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	if (!rc) rc = hz_countmap_merge(dst->urls, src->urls);
 	if (!rc) rc = hz_countmap_merge(dst->clients, src->clients);
 	if (!rc) rc = hz_countmap_merge(dst->captures, src->captures);
+	if (!rc) rc = hz_countmap_merge(dst->subjects, src->subjects);
+	if (!rc) rc = hz_countmap_merge(dst->issuers, src->issuers);
 	dst->tables |= src->tables;
 	for (int t = 0; t < HZ_TIMER_COUNT && !rc; t++) {
 		if (!src->timers[t])

@@ -269,6 +269,13 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 	}
 	if (json_object_get(doc, "timers"))
 		s->tables |= HZ_TABLE_TIMERS;
+	if (json_object_get(doc, "certificates")) {
+		json_t *ce = json_object_get(doc, "certificates");
+		s->tables |= HZ_TABLE_CERTS;
+		if (add_counts(s->subjects, json_object_get(ce, "subjects"), 0)
+		    || add_counts(s->issuers, json_object_get(ce, "issuers"), 0))
+			BAD("certificates");
+	}
 	if (json_object_get(doc, "captured_headers")) {
 		s->tables |= HZ_TABLE_HEADERS;
 		if (add_counts(s->captures, json_object_get(doc, "captured_headers"), 0))

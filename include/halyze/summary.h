@@ -29,6 +29,8 @@ enum { HZ_CLI_REQUESTS = 0, HZ_CLI_ERRORS, HZ_CLI_BYTES, HZ_CLI_NVALS };
 #define HZ_TABLE_TIMERS  0x8u   /* percentiles of the timers */
 #define HZ_TABLE_SERVERS 0x10u  /* status classes, errors and times per server */
 #define HZ_TABLE_HEADERS 0x20u  /* values of the captured headers (%hr, %hs) */
+#define HZ_TABLE_CERTS   0x40u  /* TLS lines per client-certificate subject and issuer */
+#define HZ_TABLE_ALL     0x7bu  /* every table (not HZ_TABLE_QUERY) */
 /* The timers with percentiles, by their log-format alias. */
 enum { HZ_TIMER_TR = 0, HZ_TIMER_Tw, HZ_TIMER_Tc, HZ_TIMER_Tr, HZ_TIMER_Ta, HZ_TIMER_Tt, HZ_TIMER_COUNT };
 extern const char *const hz_timer_names[HZ_TIMER_COUNT];
@@ -132,6 +134,7 @@ struct hz_summary {
 	struct hz_countmap *urls;            /* path (or path?query) -> HZ_URL_* */
 	struct hz_countmap *clients;         /* client address -> HZ_CLI_* */
 	struct hz_countmap *captures;        /* "hrN value" / "hsN value" -> n (slot N of %hr/%hs) */
+	struct hz_countmap *subjects, *issuers; /* ssl_c_s_dn / ssl_c_i_dn -> TLS lines */
 	unsigned tables;                     /* HZ_TABLE_*: which of them are filled */
 	struct hz_sketch *timers[HZ_TIMER_COUNT]; /* with HZ_TABLE_TIMERS; NULL until a value */
 	size_t max_keys;                     /* cap of every table keyed by log content; 0: none */

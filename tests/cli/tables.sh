@@ -118,6 +118,17 @@ check "hr0 h1.example" "$(grep -c '{h1.example|' "$W/hdr.log")" "$("$jget" "$W/h
 check "hr1 agent 4" "$(grep -c '|agent 4}' "$W/hdr.log")" "$("$jget" "$W/hdr.json" captured_headers "hr1 agent 4")"
 check "hs0 type1" "$(grep -c '{type1}' "$W/hdr.log")" "$("$jget" "$W/hdr.json" captured_headers "hs0 type1")"
 
+# --tables certs: TLS lines per certificate subject and issuer, as awk wrote them
+F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq {%{+Q}[ssl_c_s_dn(cn)],%{+Q}[ssl_c_i_dn(cn)],%[ssl_c_verify],%[ssl_fc_has_crt],%[ssl_fc_is_resumed]} %{+Q}r'
+awk 'BEGIN { for (i = 0; i < 900; i++) { s = (i % 3 == 0) ? "alice" : (i % 3 == 1) ? "bob" : "carol \\\"c\\\""; is = (i % 4 == 0) ? "Rogue CA" : "App Intermediate"
+  printf "10.0.0.1:1 [27/Nov/2026:10:00:00.000] fe~ be/s1 0/0/1/1/1 200 10 - - ---- 1/1/0/0/0 0/0 {\"%s\",\"%s\",0,1,0} \"GET / HTTP/1.1\"\n", s, is } }' > "$W/certs.log"
+"$hz" --tables certs --format "$F" --json "$W/certs.log" > "$W/certs.json"
+check "all TLS lines parsed" 900 "$("$jget" "$W/certs.json" tls lines)"
+check "subject alice" 300 "$("$jget" "$W/certs.json" certificates subjects alice)"
+check "subject with an escaped quote" 300 "$("$jget" "$W/certs.json" certificates subjects 'carol \"c\"')"
+check "issuer Rogue CA" 225 "$("$jget" "$W/certs.json" certificates issuers "Rogue CA")"
+check "issuer App Intermediate" 675 "$("$jget" "$W/certs.json" certificates issuers "App Intermediate")"
+
 # the HTML report draws the same tables
 "$hz" --tables all --format httplog -q --html "$W/t.html" -o /dev/null "$W/small.log"
 for id in t-urls t-clients t-timers t-servers; do grep -q "id=\"$id\"" "$W/t.html" && ok || bad "HTML: no table $id"; done
