@@ -82,7 +82,14 @@ static int captures(struct hz_summary *s, int i, const char *kind, const struct 
 		uint64_t *c;
 		if (hz_field_capture(m->v[i], k, &v))
 			continue;
-		pre = snprintf(key, sizeof(key), "%s%zu ", kind, k);
+		/* "hr" + the slot (at most 63) + a space: no snprintf per slot */
+		key[0] = kind[0];
+		key[1] = kind[1];
+		pre = 2;
+		if (k >= 10)
+			key[pre++] = (char)('0' + k / 10);
+		key[pre++] = (char)('0' + k % 10);
+		key[pre++] = ' ';
 		if (v.n > sizeof(key) - (size_t)pre)
 			v.n = sizeof(key) - (size_t)pre;   /* long values are cut: a key, not a copy */
 		memcpy(key + pre, v.p, v.n);

@@ -10,6 +10,19 @@
 #include "halyze/lint.h"
 #include "errfmt.h"
 
+/* The columns of the per-URL and per-client rows, by their JSON names. */
+struct row_col {
+	size_t col;
+	const char *key;
+};
+static const struct row_col url_cols[] = {
+	{ HZ_URL_REQUESTS, "requests" }, { HZ_URL_ERRORS, "errors" }, { HZ_URL_BYTES, "bytes" },
+	{ HZ_URL_TIME_MS, "time_ms_total" },
+};
+static const struct row_col client_cols[] = {
+	{ HZ_CLI_REQUESTS, "requests" }, { HZ_CLI_ERRORS, "errors" }, { HZ_CLI_BYTES, "bytes" },
+};
+
 #define BAD(key) do { bad = (key); goto fail; } while (0)
 
 /* "YYYY-MM-DDTHH:MM:SS.mmm" (hz_format_ms) back to ms; -1 when malformed. */
@@ -53,6 +66,22 @@ static uint64_t u(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+}
+
+/* Reads rows {key: {name: n, ...}} into map. Returns 0 or HZ_ENOMEM. */
+static int load_rows(struct hz_countmap *map, json_t *rows, const struct row_col *cols, size_t ncols)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(rows, k, v) {
+		uint64_t *c = hz_countmap_get(map, k, strlen(k));
+		if (!c)
+			return HZ_ENOMEM;
+		for (size_t i = 0; i < ncols; i++)
+			c[cols[i].col] = u(v, cols[i].key);
+	}
+	return 0;
 }
 
 static int load_hits(struct hz_rule_hits *h, json_t *f)
@@ -248,25 +277,10 @@ int hz_summary_load(const char *path, struct hz_summary **out, struct hz_err *er
 			s->tables |= HZ_TABLE_SERVERS;
 		}
 	}
-	json_object_foreach(json_object_get(doc, "urls"), k, v) {
-		uint64_t *c = hz_countmap_get(s->urls, k, strlen(k));
-		if (!c)
-			goto oom;
-		c[HZ_URL_REQUESTS] = u(v, "requests");
-		c[HZ_URL_ERRORS] = u(v, "errors");
-		c[HZ_URL_BYTES] = u(v, "bytes");
-		c[HZ_URL_TIME_MS] = u(v, "time_ms_total");
-		s->tables |= HZ_TABLE_URLS;
-	}
-	json_object_foreach(json_object_get(doc, "clients"), k, v) {
-		uint64_t *c = hz_countmap_get(s->clients, k, strlen(k));
-		if (!c)
-			goto oom;
-		c[HZ_CLI_REQUESTS] = u(v, "requests");
-		c[HZ_CLI_ERRORS] = u(v, "errors");
-		c[HZ_CLI_BYTES] = u(v, "bytes");
-		s->tables |= HZ_TABLE_CLIENTS;
-	}
+	if (load_rows(s->urls, json_object_get(doc, "urls"), url_cols, sizeof(url_cols) / sizeof(url_cols[0]))
+	    || load_rows(s->clients, json_object_get(doc, "clients"), client_cols,
+			 sizeof(client_cols) / sizeof(client_cols[0])))
+		goto oom;
 	if (json_object_get(doc, "timers"))
 		s->tables |= HZ_TABLE_TIMERS;
 	if (json_object_get(doc, "certificates")) {

@@ -64,7 +64,7 @@ awk 'BEGIN {
 "$hz" --tables urls --max-keys 10 --format httplog -q --partial "$W/f.json" -o /dev/null "$W/fold.log"
 for h in 0 1 2 3 4; do check "/heavy$h kept" 200 "$("$jget" "$W/f.json" urls "/heavy$h" requests)"; done
 kept=0
-for k in $("$jget" -l 0 "$W/f.json" urls > /dev/null; python3 -c 'import json,sys; print(" ".join(k for k in json.load(open(sys.argv[1]))["urls"] if k != "(other)"))' "$W/f.json"); do
+for k in $(python3 -c 'import json,sys; print(" ".join(k for k in json.load(open(sys.argv[1]))["urls"] if k != "(other)"))' "$W/f.json"); do
   kept=$((kept + $("$jget" "$W/f.json" urls "$k" requests)))
 done
 other=$("$jget" "$W/f.json" urls "(other)" requests)
