@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 	a = json_load_file(argv[1], 0, &e);
 	b = a ? json_load_file(argv[2], 0, &e) : NULL;
 	if (!a || !b) {
-		fprintf(stderr, "jdiff: %s\n", e.text);
+		fprintf(stderr, "jdiff: %s: %s\n", a ? argv[2] : argv[1], e.text);
+		json_decref(a);
 		return 2;
 	}
 	ign = argv + 3;

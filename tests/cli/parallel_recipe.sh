@@ -43,8 +43,11 @@ parallel -j2 "$hz" -q "${cfgs[@]}" --partial "$W/part.{0#}.json" -o /dev/null {}
 #    output (--partial -), which parallel keeps in --results files
 cat > "$W/ssh" <<'EOF'
 #!/usr/bin/env bash
-# stands in for ssh HOST -- COMMAND: records the host and runs the command here
+# stands in for ssh HOST -- COMMAND: records the host and runs the command here.
+# sshd gives the command the user's login shell in SHELL, and GNU parallel's
+# remote wrapper needs it (CI may run without SHELL set)
 echo "$1" >> "${0%/*}/hosts.seen"
+export SHELL=/bin/bash
 shift; [ "${1:-}" = "--" ] && shift
 exec bash -c "$*"
 EOF
