@@ -3,6 +3,7 @@
 #include "halyze/status.h"
 #include "bigmem.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +20,17 @@ struct slot {
 	struct rec *rec;
 };
 
+#define RECENT 16
+
 struct hz_countmap {
 	size_t nvals;
 	struct slot *slots;
 	size_t mask;          /* slots - 1 */
 	struct rec **ent;     /* records in insertion order */
 	size_t count, ecap;
-	struct rec *last;     /* the previous lookup's: logs repeat keys */
+	/* recent lookups, direct-mapped by a cheap function of the key: logs
+	 * repeat a few keys (statuses, frontends, servers) in any order */
+	struct rec *recent[RECENT];
 	char *chunk;
 	size_t chunk_used, chunk_cap;
 	char **chunks;
@@ -207,22 +212,43 @@ static struct rec *lookup(const struct hz_countmap *m, const char *key, size_t n
 	}
 }
 
-static __attribute__((noinline)) uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n);
+static __attribute__((noinline)) uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n, size_t k);
+
+/* The recent[] slot of a key: its first and last bytes and its length,
+ * without a loop, and without reading outside [key, key + n). */
+static inline size_t recent_slot(const char *p, size_t n)
+{
+	uint64_t w;
+
+	if (n >= 8)
+		w = rd64(p) ^ (rd64(p + n - 8) << 1);
+	else if (n >= 4)
+		w = rd32(p) | rd32(p + n - 4) << 32;
+	else
+		w = n ? (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n - 1] << 8 : 0;
+	return (size_t)(((w ^ n) * 0x9e3779b97f4a7c15ull) >> 60);
+}
 
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n)
 {
-	struct rec *l = m->last;
+	size_t k = recent_slot(key, n);
+	struct rec *l = m->recent[k];
 
-	/* the same key as the previous lookup: no hashing, and no more
-	 * registers than this needs */
+	/* a key met lately: no hashing, no probing, and no more registers
+	 * than this needs */
 	if (l && l->n == n && key_eq(rec_key(m, l), key, n))
 		return l->vals;
-	return get_slow(m, key, n);
+	return get_slow(m, key, n, k);
 }
 
-static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n)
+static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n, size_t k)
 {
-	return hz_countmap_get_hashed(m, key, n, hash_key(key, n));
+	uint64_t *v = hz_countmap_get_hashed(m, key, n, hash_key(key, n));
+
+	/* the record of vals: vals is its member */
+	if (v)
+		m->recent[k] = (struct rec *)(void *)((char *)v - offsetof(struct rec, vals));
+	return v;
 }
 
 #define OTHER_N (sizeof(HZ_COUNTMAP_OTHER) - 1)
@@ -268,7 +294,8 @@ static int prune(struct hz_countmap *m)
 		struct hz_countmap t = *m;
 		m->slots = n->slots; m->mask = n->mask; m->ent = n->ent; m->count = n->count; m->ecap = n->ecap;
 		m->chunk = n->chunk; m->chunk_used = n->chunk_used; m->chunk_cap = n->chunk_cap;
-		m->chunks = n->chunks; m->nchunks = n->nchunks; m->last = NULL;
+		m->chunks = n->chunks; m->nchunks = n->nchunks;
+		memset(m->recent, 0, sizeof(m->recent));
 		n->slots = t.slots; n->ent = t.ent; n->chunks = t.chunks; n->nchunks = t.nchunks;
 	}
 	rc = 0;
@@ -323,10 +350,8 @@ uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t 
 	struct rec *r;
 
 	r = lookup(m, key, n, h, &slot);
-	if (r) {
-		m->last = r;
+	if (r)
 		return r->vals;
-	}
 	if ((m->count + 1) * 4 > (m->mask + 1) * 3) {
 		if (grow(m))
 			return NULL;
@@ -351,7 +376,6 @@ uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t 
 	m->ent[m->count++] = r;
 	m->slots[slot].hash = h;
 	m->slots[slot].rec = r;
-	m->last = r;
 	return r->vals;
 }
 
