@@ -17,6 +17,8 @@ struct route {
 	char *tag;
 	char *proxy;
 	size_t tagn, proxyn;       /* their lengths: compared on every line */
+	char **also;               /* the other proxies that share this route */
+	size_t nalso;
 	struct hz_format *fmt;
 	int error;                 /* an error-log-format */
 	int err_str, err_fe;       /* its %[fc_err_str] and frontend fields, or -1 */
@@ -30,6 +32,8 @@ struct hz_router {
 	size_t n, cap;
 	int borrowed;              /* a fork: r belongs to the parent */
 	size_t last;               /* the route that matched last */
+	int named;                 /* two routes or more log a frontend and belong to proxies */
+	int tags;                  /* some route has a log-tag */
 	struct hz_match m;         /* scratch for one line */
 	struct hz_events *events;  /* NDJSON sink, or NULL */
 	struct hz_diag *diag;      /* session tracer */
@@ -75,6 +79,8 @@ struct hz_router *hz_router_fork(const struct hz_router *parent)
 	r->r = parent->r;
 	r->n = parent->n;
 	r->borrowed = 1;
+	r->named = parent->named;
+	r->tags = parent->tags;
 	r->no_diag = parent->no_diag;
 	r->diag = hz_diag_new(hz_diag_options(parent->diag));
 	if (!r->diag) {
@@ -120,6 +126,9 @@ void hz_router_free(struct hz_router *r)
 		free(r->r[i].name);
 		free(r->r[i].tag);
 		free(r->r[i].proxy);
+		for (size_t k = 0; k < r->r[i].nalso; k++)
+			free(r->r[i].also[k]);
+		free(r->r[i].also);
 		hz_format_free(r->r[i].fmt);
 		hz_rules_binding_free(r->r[i].rules);
 	}
@@ -149,7 +158,19 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 		for (size_t i = 0; i < r->n; i++)
 			if (r->r[i].error == error && r->r[i].stats.frontend >= 0
 			    && strcmp(hz_format_source(r->r[i].fmt), hz_format_source(f)) == 0) {
+				struct route *y = &r->r[i];
+				char **na;
 				hz_format_free(f);
+				if (!proxy || (y->proxy && strcmp(y->proxy, proxy) == 0))
+					return 0;
+				/* remembered, so that a line naming this proxy
+				 * prefers this route to another that also fits */
+				if (!(na = realloc(y->also, (y->nalso + 1) * sizeof(*na))))
+					return HZ_ENOMEM;
+				y->also = na;
+				if (!(y->also[y->nalso] = strdup(proxy)))
+					return HZ_ENOMEM;
+				y->nalso++;
 				return 0;
 			}
 
@@ -184,6 +205,13 @@ static int add(struct hz_router *r, const char *name, const char *tag, const cha
 	x->err_str = hz_format_find(f, "fc_err_str");
 	x->err_fe = x->stats.frontend;
 	r->n++;
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < r->n; i++)
+			k += r->r[i].stats.frontend >= 0 && r->r[i].proxy;
+		r->named = k > 1;
+		r->tags |= x->tag != NULL;
+	}
 	return 0;
 }
 
@@ -353,15 +381,51 @@ int hz_router_set_rules(struct hz_router *r, const struct hz_ruleset *rs, struct
 	return 0;
 }
 
-/* Matches the line against route i and records it. On no match, *col is
- * where that format stopped: only the format that got furthest is asked
- * why, once, if no other fits (the reason costs more than the matching). */
-static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const struct hz_envelope *env,
-		     uint32_t *col)
+static int tagged(const struct route *x, const struct hz_envelope *env)
 {
-	int rc = hz_format_match_col(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, col);
-	if (rc)
-		return 0;
+	return x->tag && env->tag.n == x->tagn && x->tagn && memcmp(env->tag.p, x->tag, x->tagn) == 0;
+}
+
+/* Whether some route has the line's tag. */
+static int tag_owned(const struct hz_router *r, const struct hz_envelope *env)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (tagged(&r->r[i], env))
+			return 1;
+	return 0;
+}
+
+/* Whether route i, which fits the line (in r->m), takes it. The line's tag
+ * decides first; where it does not (no tag, a tag several routes share, or
+ * a tag no route has), the proxy the line's frontend field names does: a
+ * line naming another route's proxy goes there if that route fits too. */
+static int takes(const struct hz_router *r, size_t i, const struct hz_envelope *env)
+{
+	const struct route *x = &r->r[i];
+	struct hz_str fe;
+
+	if (!r->named || x->stats.frontend < 0 || !x->proxy || r->m.empty[x->stats.frontend])
+		return 1;
+	fe = r->m.v[x->stats.frontend];
+	for (size_t j = 0; j < r->n; j++) {
+		const struct route *y = &r->r[j];
+		int owns;
+		if (y->error != x->error)
+			continue;
+		owns = y->proxy && y->proxyn == fe.n && memcmp(y->proxy, fe.p, fe.n) == 0;
+		for (size_t k = 0; k < y->nalso && !owns; k++)
+			owns = strlen(y->also[k]) == fe.n && memcmp(y->also[k], fe.p, fe.n) == 0;
+		if (owns)
+			return j == i || (tagged(x, env) && !tagged(y, env));
+	}
+	return 1;
+}
+
+/* Records the line route i matched (in r->m). */
+static int record(struct hz_router *r, size_t i, struct hz_summary *s)
+{
+	int rc;
+
 	r->last = i;
 	/* an error-log-format also writes mux-level bad requests (reference
 	 * 3.8): a status other than 0 makes the line a request, not an
@@ -383,14 +447,21 @@ static int try_route(struct hz_router *r, size_t i, struct hz_summary *s, const 
 	return rc < 0 ? rc : 1;
 }
 
+/* Matches the line against route i: 1 when it fits. On no match, *col is
+ * where that format stopped: only the format that got furthest is asked
+ * why, once, if no other fits (the reason costs more than the matching). */
+static int fits(struct hz_router *r, size_t i, const struct hz_envelope *env, uint32_t *col)
+{
+	return hz_format_match_col(r->r[i].fmt, env->msg.p, env->msg.n, &r->m, col) == 0;
+}
+
 int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *env, const char *path,
 		      uint64_t lineno, const char **why)
 {
 	struct hz_router *r = ud;
 	struct hz_err best;
 	uint32_t col = 0, best_col;
-	size_t best_i;
-	int rc;
+	size_t best_i, first = SIZE_MAX;
 
 	r->path = path;
 	r->lineno = lineno;
@@ -398,26 +469,36 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 		*why = "no format matched";
 		return 0;
 	}
-	rc = try_route(r, r->last, s, env, &col);
-	if (rc)
-		return rc;
+	/* the route of the previous line first; then routes whose tag is the
+	 * line's, then the rest. A route that fits but whose line names
+	 * another route's proxy is kept only if that route does not fit. */
+	if (fits(r, r->last, env, &col)) {
+		if ((!r->tags || tagged(&r->r[r->last], env) || !tag_owned(r, env)) && takes(r, r->last, env))
+			return record(r, r->last, s);
+		first = r->last;
+	}
 	best_col = col;
 	best_i = r->last;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < r->n; i++) {
-			const struct route *x = &r->r[i];
-			int tagged = x->tag && env->tag.n == x->tagn && x->tagn && memcmp(env->tag.p, x->tag, x->tagn) == 0;
 			/* pass 0: routes whose tag is the line's; pass 1: the rest */
-			if (i == r->last || (pass == 0) != tagged)
+			if (i == r->last || (pass == 0) != tagged(&r->r[i], env))
 				continue;
-			rc = try_route(r, i, s, env, &col);
-			if (rc)
-				return rc;
-			if (col > best_col) {
+			if (fits(r, i, env, &col)) {
+				if (takes(r, i, env))
+					return record(r, i, s);
+				if (first == SIZE_MAX)
+					first = i;
+			} else if (first == SIZE_MAX && col > best_col) {
 				best_col = col;
 				best_i = i;
 			}
 		}
+	}
+	if (first != SIZE_MAX) {
+		/* matched again: r->m holds the last route tried */
+		fits(r, first, env, &col);
+		return record(r, first, s);
 	}
 	/* no format fits: the one that got furthest says why */
 	best.msg[0] = 0;
