@@ -40,6 +40,7 @@ struct cli_opts {
 	size_t top;
 	size_t jobs;             /* -j; 0: the number of cores */
 	size_t slice_size;       /* --slice-size */
+	int slice_given;         /* ... given: no cap of two slices a thread */
 	const char *output;
 	const char *partial;     /* --partial FILE */
 	const char *html;        /* --html FILE */

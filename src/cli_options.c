@@ -70,7 +70,7 @@ static const struct opt_doc table[] = {
 	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
 	  "threads: inputs in parallel, big plain files in slices (default: the cores)" },
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
-	  "plain files of twice this size or more are cut for the threads (default 32M)" },
+	  "plain files of twice this size or more are cut for the threads (default 32M, two slices a thread at most)" },
 	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
 	  "more tables: urls clients timers servers headers certs, all, none (with --html: all)" },
 	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
@@ -342,6 +342,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 				usage_error("--slice-size: '%s' is not a size from 1k to 1T", optarg);
 				return HZ_EXIT_USAGE;
 			}
+			o->slice_given = 1;
 			break;
 		case OPT_TOP:
 			if (parse_size(optarg, 1, 1000000, &o->top)) {

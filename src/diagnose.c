@@ -424,6 +424,12 @@ static inline int fe_eq(const char *a, const char *b, size_t n)
 		memcpy(&u, a + n - 8, 8); memcpy(&v, b + n - 8, 8);
 		return x == y && u == v;
 	}
+	if (n >= 4) {
+		uint32_t x4, y4, u4, v4;
+		memcpy(&x4, a, 4); memcpy(&y4, b, 4);
+		memcpy(&u4, a + n - 4, 4); memcpy(&v4, b + n - 4, 4);
+		return x4 == y4 && u4 == v4;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (a[i] != b[i])
 			return 0;
@@ -933,7 +939,20 @@ static int carry_table(struct table *to, const struct table *from, int64_t windo
 	return 0;
 }
 
-int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s)
+/* carry_table, or, when `to` holds nothing, a swap: the part's table as
+ * it is (a part's table is already bounded by the window and the cap). */
+static int take_table(struct table *to, struct table *from, int64_t window)
+{
+	if (to->count == 0 && to->qlen == 0) {
+		struct table t = *to;
+		*to = *from;
+		*from = t;
+		return 0;
+	}
+	return carry_table(to, from, window);
+}
+
+int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s, int last)
 {
 	int rc;
 
@@ -952,8 +971,10 @@ int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary 
 		carry->first_ms = part->first_ms;
 	if (part->max_ms > carry->max_ms)
 		carry->max_ms = part->max_ms;
-	if (carry_table(&carry->by_sid, &part->by_sid, carry->o.ticket_lifetime_ms)
-	    || carry_table(&carry->by_id, &part->by_id, carry->o.ticket_lifetime_ms))
+	if (last)
+		return 0;   /* no part after it: its handshakes are not needed */
+	if (take_table(&carry->by_sid, &part->by_sid, carry->o.ticket_lifetime_ms)
+	    || take_table(&carry->by_id, &part->by_id, carry->o.ticket_lifetime_ms))
 		return HZ_ENOMEM;
 	return 0;
 }

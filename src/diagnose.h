@@ -46,10 +46,11 @@ void hz_diag_set_split(struct hz_diag *d, int on);
 /* Joins the next part, in input order: `carry` (not in part mode) holds
  * the handshakes of the parts before; the part's kept resumptions are traced
  * against it and counted into s (the part's summary), then carry takes the
- * part's handshakes. The result is what one scan in order would count,
- * when dates do not go back in time from one part to the next by more than
- * the ticket lifetime. Returns 0 or HZ_ENOMEM. */
-int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s);
+ * part's handshakes (unless `last`: no part follows). The result is what
+ * one scan in order would count, when dates do not go back in time from one
+ * part to the next by more than the ticket lifetime. Returns 0 or
+ * HZ_ENOMEM. */
+int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s, int last);
 
 const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d);
 

@@ -143,7 +143,7 @@ static uint64_t line_start(int fd, uint64_t from, uint64_t size)
 }
 
 /* Appends the parts of input i: slices for a big plain file, else one. */
-static int plan_input(struct pscan *ps, size_t i, uint64_t slice_bytes, size_t *cap)
+static int plan_input(struct pscan *ps, size_t i, uint64_t slice_bytes, unsigned max_slices, size_t *cap)
 {
 	const char *path = ps->paths[i];
 	uint64_t size = 0, k = 1;
@@ -159,8 +159,8 @@ static int plan_input(struct pscan *ps, size_t i, uint64_t slice_bytes, size_t *
 		    && pread(fd, magic, 2, 0) == 2 && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
 			size = (uint64_t)sb.st_size;
 			k = size / slice_bytes;
-			if (k > 256)
-				k = 256;
+			if (k > (max_slices && max_slices < 256 ? max_slices : 256))
+				k = max_slices && max_slices < 256 ? max_slices : 256;
 		}
 	}
 	for (uint64_t j = 0, start = 0; j < k; j++) {
@@ -201,7 +201,7 @@ static int join_part(struct pscan *ps, struct hz_summary *s, struct part *p, uin
 	int rc = 0;
 
 	if (p->diag) {
-		rc = hz_router_join(ps->router, p->diag, p->s);
+		rc = hz_router_join(ps->router, p->diag, p->s, p == &ps->parts[ps->nparts - 1]);
 		p->diag = NULL;
 	}
 	if (!rc && p->slice) {
@@ -270,7 +270,7 @@ int hz_pscan(struct hz_summary *s, struct hz_router *router, const char *const *
 		memset(&out[i].err, 0, sizeof(out[i].err));
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = plan_input(&ps, i, o->slice_bytes, &cap);
+		rc = plan_input(&ps, i, o->slice_bytes, o->max_slices, &cap);
 	if (rc) {
 		free(ps.parts);
 		return rc;

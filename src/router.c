@@ -105,9 +105,9 @@ struct hz_diag *hz_router_detach(struct hz_router *fork, int *rc)
 	return part;
 }
 
-int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s)
+int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s, int last)
 {
-	int rc = hz_diag_join(parent->diag, part, s);
+	int rc = hz_diag_join(parent->diag, part, s, last);
 	hz_diag_free(part);
 	return rc;
 }
@@ -473,7 +473,7 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 	 * line's, then the rest. A route that fits but whose line names
 	 * another route's proxy is kept only if that route does not fit. */
 	if (fits(r, r->last, env, &col)) {
-		if ((!r->tags || tagged(&r->r[r->last], env) || !tag_owned(r, env)) && takes(r, r->last, env))
+		if ((!r->tags || tagged(&r->r[r->last], env) || !tag_owned(r, env)) && (!r->named || takes(r, r->last, env)))
 			return record(r, r->last, s);
 		first = r->last;
 	}

@@ -13,6 +13,9 @@ struct hz_pscan_opts {
 	unsigned threads;          /* workers (at least 1) */
 	uint64_t slice_bytes;      /* plain files of at least twice this are cut
 				      into slices of about this size; 0: never */
+	unsigned max_slices;       /* slices of one file at most (0: 256): each
+				      part's tables are merged at the join, so
+				      fewer, larger slices cost less */
 	int wake_signal;           /* sent to the workers once so->stop is set,
 				      so that a read on a pipe ends at once: a
 				      signal whose handler is installed without

@@ -61,9 +61,10 @@ struct hz_diag *hz_router_detach(struct hz_router *fork, int *rc);
 /* Joins a detached part into the parts joined before, in input order and
  * from one thread, so that session tracing crosses parts as in one scan:
  * the part's resumptions that only earlier parts could trace are counted
- * into s (the part's summary, to be merged after). Frees part. Returns 0 or
+ * into s (the part's summary, to be merged after). `last`: no part will
+ * follow (its handshakes are then not kept). Frees part. Returns 0 or
  * HZ_ENOMEM. */
-int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s);
+int hz_router_join(struct hz_router *parent, struct hz_diag *part, struct hz_summary *s, int last);
 
 /* Diagnosis settings; 0 in a field means its default. */
 struct hz_diag_opts {
