@@ -251,9 +251,13 @@ static void table_del(struct table *t, uint64_t key)
 	t->count--;
 }
 
-static int table_grow(struct table *t)
+/* Doubles the table, or grows it at once to hold `want` keys. */
+static int table_resize(struct table *t, size_t want)
 {
 	size_t ncap = (t->mask + 1) * 2;
+
+	while ((want + 1) * 4 > ncap * 3)
+		ncap *= 2;
 	struct slot *ns = hz_big_calloc(ncap, sizeof(*ns));
 
 	if (!ns)
@@ -294,7 +298,7 @@ static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
 	table_evict(t, ms, window);
 	s = table_find(t, key);
 	if (!s) {
-		if ((t->count + 1) * 4 > (t->mask + 1) * 3 && table_grow(t))
+		if ((t->count + 1) * 4 > (t->mask + 1) * 3 && table_resize(t, 0))
 			return -1;
 		size_t i = key & t->mask;
 		while (t->s[i].key)
@@ -929,6 +933,10 @@ const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d)
 /* Adds the handshakes table `from` remembers (oldest first) to `to`. */
 static int carry_table(struct table *to, const struct table *from, int64_t window)
 {
+	/* one allocation for the union, not a doubling after each half */
+	if ((to->count + from->count + 1) * 4 > (to->mask + 1) * 3
+	    && (to->count + from->count < to->max ? table_resize(to, to->count + from->count) : 0))
+		return -1;
 	for (size_t i = 0; i < from->qlen; i++) {
 		const struct fifo_ent *e = &from->q[(from->qhead + i) % from->qcap];
 		const struct slot *x = table_find(from, e->key);
