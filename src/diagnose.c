@@ -167,6 +167,8 @@ struct hz_diag {
 	size_t tq_head, tq_len;
 	struct row rows[HZ_DIAG_ROWS];
 	struct row *cur;            /* the last line's row */
+	int64_t b_lo, b_hi, b;      /* the last line's bucket [b_lo, b_hi): no division */
+	int64_t b_width;            /* ... for this bucket width */
 	size_t next_row;            /* the next to recycle */
 	struct hz_summary *owner;   /* where the rows' counts go */
 	struct cert_date dates[HZ_DIAG_DATES];
@@ -448,7 +450,15 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 	struct row *w = d->cur;
 	int64_t b;
 
-	b = ms / s->bucket_ms - (ms % s->bucket_ms < 0);
+	if (ms >= d->b_lo && ms < d->b_hi && d->b_width == s->bucket_ms) {
+		b = d->b;
+	} else {
+		b = ms / s->bucket_ms - (ms % s->bucket_ms < 0);
+		d->b = b;
+		d->b_width = s->bucket_ms;
+		d->b_lo = b * s->bucket_ms;
+		d->b_hi = d->b_lo + s->bucket_ms;
+	}
 	if (w && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n))
 		return w;
 	if (fe.n > sizeof(w->fe))
