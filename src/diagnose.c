@@ -527,7 +527,7 @@ static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, st
 			buf[n++] = ' ';
 		if (k > cap - n)
 			k = cap - n;
-		memcpy(buf + n, v[i].p, k);
+		hz_copy_short(buf + n, v[i].p, k);
 		n += k;
 	}
 	return n;
@@ -535,20 +535,20 @@ static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, st
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), the rest in the summary. */
-static int queue_group(struct hz_diag *d, struct hz_countmap *map, const char *key, size_t n);
+static int queue_group(struct hz_diag *d, struct hz_countmap *map, struct hz_str a, struct hz_str b, struct hz_str c);
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), its group queued, the rest in the summary. */
 static int hit(struct hz_diag *d, struct hz_summary *s, struct row *w, enum hz_rule_id r, int64_t ms,
 	       struct hz_str fe, struct hz_str a, struct hz_str b, struct hz_str c, const char *path, uint64_t line)
 {
-	char g[GROUP_MAX];
-	size_t n = group3(g, sizeof(g), a, b, c);
-
-	if (ms == INT64_MIN || !w)
+	if (ms == INT64_MIN || !w) {
+		char g[GROUP_MAX];
+		size_t n = group3(g, sizeof(g), a, b, c);
 		return hz_summary_hit(s, r, ms, fe.p ? fe.p : "", fe.n, g, n, path, line);
+	}
 	w->c[1 + r]++;
-	return queue_group(d, s->hits[r].groups, g, n) || hz_summary_hit_only(s, r, ms, path, line) ? HZ_ENOMEM : 0;
+	return queue_group(d, s->hits[r].groups, a, b, c) || hz_summary_hit_only(s, r, ms, path, line) ? HZ_ENOMEM : 0;
 }
 
 int hz_diag_cert_date(struct hz_str v, int64_t *ms)
@@ -694,7 +694,8 @@ static int queue_top(struct hz_diag *d, const struct top *t)
 	return rc;
 }
 
-static int queue_group(struct hz_diag *d, struct hz_countmap *map, const char *key, size_t n)
+/* Queues a count of group "a b c" in map, its key built in the queue. */
+static int queue_group(struct hz_diag *d, struct hz_countmap *map, struct hz_str a, struct hz_str b, struct hz_str c)
 {
 	struct gop *g;
 	int rc = 0;
@@ -706,9 +707,8 @@ static int queue_group(struct hz_diag *d, struct hz_countmap *map, const char *k
 	}
 	g = &d->gq[(d->gq_head + d->gq_len++) % GQ];
 	g->map = map;
-	g->n = n;
-	memcpy(g->key, key, n);
-	g->h = hz_countmap_hash(key, n);
+	g->n = group3(g->key, sizeof(g->key), a, b, c);
+	g->h = hz_countmap_hash(g->key, g->n);
 	g->seq = d->seq;
 	g->stage = 0;
 	hz_countmap_prefetch(map, g->h, 0);

@@ -146,30 +146,6 @@ static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const 
 	return 0;
 }
 
-/* memcpy for the short names of backends and servers, without a call:
- * two overlapping moves of 8 or 4 bytes, never outside [src, src + n). */
-static inline void copy_short(char *dst, const char *src, size_t n)
-{
-	uint64_t a, b;
-	uint32_t c, d;
-
-	if (n > 16) {
-		memcpy(dst, src, n);
-	} else if (n >= 8) {
-		memcpy(&a, src, 8);
-		memcpy(&b, src + n - 8, 8);
-		memcpy(dst, &a, 8);
-		memcpy(dst + n - 8, &b, 8);
-	} else if (n >= 4) {
-		memcpy(&c, src, 4);
-		memcpy(&d, src + n - 4, 4);
-		memcpy(dst, &c, 4);
-		memcpy(dst + n - 4, &d, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = src[i];
-	}
-}
 
 static int count(struct hz_countmap *m, struct hz_str k)
 {
@@ -208,9 +184,9 @@ int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, cons
 		uint64_t *c;
 		if (be.n + sv.n + 1 > sizeof(key))
 			return 0;
-		copy_short(key, be.p, be.n);
+		hz_copy_short(key, be.p, be.n);
 		key[be.n] = '/';
-		copy_short(key + be.n + 1, sv.p, sv.n);
+		hz_copy_short(key + be.n + 1, sv.p, sv.n);
 		c = hz_countmap_get(s->servers, key, be.n + 1 + sv.n);
 		if (!c)
 			return HZ_ENOMEM;

@@ -26,4 +26,28 @@ static inline int hz_str_eq(struct hz_str s, const char *lit)
 	return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
 }
 
+/* memcpy of n bytes for the short keys of the hot paths: two overlapping
+ * moves of 8 or 4 bytes, never outside [src, src + n), and no call. */
+static inline void hz_copy_short(char *dst, const char *src, size_t n)
+{
+	if (n > 16) {
+		memcpy(dst, src, n);
+	} else if (n >= 8) {
+		char a[8], b[8];
+		memcpy(a, src, 8);
+		memcpy(b, src + n - 8, 8);
+		memcpy(dst, a, 8);
+		memcpy(dst + n - 8, b, 8);
+	} else if (n >= 4) {
+		char a[4], b[4];
+		memcpy(a, src, 4);
+		memcpy(b, src + n - 4, 4);
+		memcpy(dst, a, 4);
+		memcpy(dst + n - 4, b, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+}
+
 #endif
