@@ -1842,8 +1842,8 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				SET(fi, pos, e - pos, 0, 0);
 				goto glue;
 			}
-			/* "" (quoted) or an error */
-			/* fall through */
+			/* "" (quoted) or an error: step_other */
+			goto other;
 		case OP_CAPT:
 			/* the common case here: an unquoted block, printed,
 			 * and a one-byte glue after it (see step_other) */
@@ -1868,6 +1868,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 		case OP_TOKEN_END:
 		case OP_TEXT_END:
 		case OP_GENERIC:
+other:
 			if ((x = step_other(c, o, pos, lis)) < 0)
 				return c->rc;
 			pos = (size_t)x;
