@@ -1001,6 +1001,7 @@ int hz_format_plan(struct hz_format *f)
 			char w[8] = { 0 }, mk[8] = { 0 };
 			o->glue = 1;
 			o->gtrail = g->trail_sep;
+			o->glead = g->lead_sep;
 			o->g0 = f->buf[g->off];
 			if (g->len >= 1 && g->len <= 8) {
 				o->glen = (uint8_t)g->len;
@@ -1230,7 +1231,11 @@ static const uint8_t kls[256] = {
 
 #define KL(c) kls[(unsigned char)(c)]
 
-#if defined(HZ_SSE2) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HZ_LE 1   /* the first byte in memory is the low byte of a word */
+#endif
+
+#if defined(HZ_SSE2) && defined(HZ_LE)
 #define HZ_WIDE 1
 
 static inline unsigned mask16(__m128i x)
@@ -1442,6 +1447,14 @@ static inline size_t int_end(const char *p, size_t n, size_t pos)
 		m->v[fi].n = (len); \
 		m->mark[fi] = (uint8_t)(mk); \
 		m->empty[fi] = (uint8_t)(em); \
+	} while (0)
+
+/* SET for the ops whose mark and empty are always 0 (integers, dates,
+ * termination states): straight() zeroes both before the pass, and no other
+ * op writes that field. */
+#define SET0(fi, vs, len) do { \
+		m->v[fi].p = p + (vs); \
+		m->v[fi].n = (len); \
 	} while (0)
 
 /* The out-of-line steps return where the line goes on, or -1 with c->rc
@@ -1671,28 +1684,43 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			 * %ST %B"): o->run more integers, each after a one-byte
 			 * glue, are taken here without a dispatch */
 			unsigned k = o->run;
+#ifdef HZ_WIDE
+			/* the non-digits of a 16-byte window of the line, read
+			 * once for the several integers it holds (bits 16 and up
+			 * set: the window ends there); base - 16 forces a load */
+			size_t base = pos - 16;
+			unsigned nd = 0;
+#endif
 			for (;;) {
 #ifdef HZ_WIDE
-				if (n - pos >= 8) {
-					uint64_t w, nd;
-					unsigned sg, er;
-					memcpy(&w, p + pos, 8);
-					sg = (uint8_t)w == '+' || (uint8_t)w == '-';
-					nd = nondigits8(w) & ~(uint64_t)(sg << 7);
-					if (nd) {
-						er = (unsigned)__builtin_ctzll(nd) >> 3;
-						if (er <= sg)
-							return fail(c, o->node, pos, W_INT);
-						e = pos + er;
-					} else if ((e = int_end(p, n, pos)) == 0) {
-						return fail(c, o->node, pos, W_INT);
-					}
-				} else
-#endif
-				if ((e = int_end(p, n, pos)) == 0) {
-					return fail(c, o->node, pos, W_INT);
+				size_t off = pos - base;
+				unsigned er = off < 16 ? (unsigned)__builtin_ctz(nd >> off) : 16;
+				if (off + er >= 16) {
+					/* the digits may go on past the window */
+					if (n - pos < 16)
+						goto int_short;
+					base = pos;
+					nd = ~digits16(load16(p + pos));
+					er = (unsigned)__builtin_ctz(nd);
 				}
-				SET(o->field, pos, e - pos, 0, 0);
+				if (er == 0) {
+					/* a sign, or no integer */
+					if ((e = int_end(p, n, pos)) == 0)
+						return fail(c, o->node, pos, W_INT);
+				} else if (er == 16) {
+					e = skip_digits(p, pos + 16, n);
+				} else {
+					e = pos + er;
+				}
+				if (0) {
+int_short:
+#endif
+				if ((e = int_end(p, n, pos)) == 0)
+					return fail(c, o->node, pos, W_INT);
+#ifdef HZ_WIDE
+				}
+#endif
+				SET0(o->field, pos, e - pos);
 				if (!k--)
 					break;
 				if (e >= n || p[e] != o->g0)
@@ -1711,7 +1739,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 #endif
 			)
 				return fail(c, o->node, pos, W_DATE_MS);
-			SET(fi, pos, 24, 0, 0);
+			SET0(fi, pos, 24);
 			e = pos + 24;
 			goto glue;
 		case OP_TERM:
@@ -1719,7 +1747,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			    (o->width == 4 ? !(KL(p[pos]) & KL(p[pos + 1]) & KL(p[pos + 2]) & KL(p[pos + 3]) & K_TERM)
 					   : !(KL(p[pos]) & KL(p[pos + 1]) & K_TERM)))
 				return fail(c, o->node, pos, W_TERM);
-			SET(fi, pos, o->width, 0, 0);
+			SET0(fi, pos, o->width);
 			e = pos + o->width;
 			goto glue;
 		case OP_IP:
@@ -1774,7 +1802,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			if ((e = find1(p, pos, n, o->g0)) >= n)
 				return fail(c, o->node, pos, W_TEXT);
 			len = e - pos;
-			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + 1;
 			goto glued;
 		case OP_TEXT:
@@ -1782,7 +1810,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				return fail(c, o->node, pos, W_TEXT);
 			e = (size_t)x;
 			len = e - pos;
-			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + o->tl;
 			goto glued;
 		case OP_TEXT_Q:
@@ -1844,25 +1872,55 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			}
 			/* "" (quoted) or an error: step_other */
 			goto other;
-		case OP_CAPT:
-			/* the common case here: an unquoted block, printed,
-			 * and a one-byte glue after it (see step_other) */
-			if (!o->q && o->glen == 1 && o != c->absent && pos < n && p[pos] == '{' &&
-			    c->nch < MAX_CHOICE) {
-				i = find3(p, pos + 1, n, '}', '"', '{');
-				if (i + 1 < n && p[i] == '}' && p[i + 1] == o->g0) {
-					len = i - pos - 1;
-					SET(fi, pos + 1, len, 0, len == 0 || (len == 1 && p[i - 1] == '-'));
+		case OP_CAPT: {
+			/* the common cases of step_other's, with a glue of at
+			 * most 8 bytes after the block */
+			size_t q = o->q;
+			if (!o->glen)
+				goto other;
+			if (pos + q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
+				/* '"', '{' and '}' are always #22, #7B, #7D inside: the
+				 * block ends at the first '}', with no '"' or '{' before */
+				i = find3(p, pos + q + 1, n, '}', '"', '{');
+				if (i < n && p[i] == '}' && (!q || (i + 1 < n && p[i + 1] == '"'))) {
+					/* printed */
+					if (o == c->absent || c->nch >= MAX_CHOICE ||
+					    (x = glue_after(f, o, p, n, i + 1 + q)) < 0)
+						goto other;
+					len = i - pos - q - 1;
+					SET(fi, pos + q + 1, len, q * HZ_MARK_QUOTED, (len == 0) | ((len == 1) & !q & (p[i - 1] == '-')));
 					/* printing nothing is the other candidate */
 					c->ch[c->nch].op = (uint32_t)(o - f->ops);
 					c->ch[c->nch].pos = (uint32_t)pos;
 					c->ch[c->nch++].lis = lis;
-					pos = i + 2;
+					pos = (size_t)x;
 					lis = o->gtrail;
 					continue;
 				}
 			}
-			/* fall through */
+			/* printed nothing: the separator state goes through to
+			 * the glue, whose leading separator may be there already */
+			if (o->glead && lis) {
+#ifdef HZ_LE
+				uint64_t w;
+				if (n - pos < 8)
+					goto other;
+				memcpy(&w, p + pos, 8);
+				/* the glue less its first byte */
+				if (((w ^ (o->gword >> 8)) & (o->gmask >> 8)) != 0)
+					goto other;
+				x = (long)(pos + o->glen - 1u);
+#else
+				goto other;
+#endif
+			} else if ((x = glue_after(f, o, p, n, pos)) < 0) {
+				goto other;
+			}
+			SET(fi, pos, 0, HZ_MARK_ABSENT, 1);
+			pos = (size_t)x;
+			lis = o->gtrail;
+			continue;
+		}
 		case OP_LEAD_GLUE:
 		case OP_DATE_TZ:
 		case OP_TOKEN_END:
@@ -1882,9 +1940,12 @@ other:
 token:
 		/* a name [pos, e), its terminator at e (so p[pos] is there) */
 		{
-			unsigned tilde = (unsigned)o->ft & (e > pos) & (p[e - (e > pos)] == '~');
+			unsigned tilde = 0;
+			if (o->ft)
+				tilde = (e > pos) & (p[e - (e > pos)] == '~');
 			len = e - pos - tilde;
-			SET(fi, pos, len, tilde * HZ_MARK_TILDE, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			/* empty: "" or "-" */
+			SET(fi, pos, len, tilde * HZ_MARK_TILDE, len < 1u + (p[pos] == '-'));
 		}
 		pos = e + o->tl;
 		/* fall through */
@@ -1934,6 +1995,18 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 	c.nch = 0;
 	c.absent = NULL;
 	c.restarts = 0;
+	/* mark and empty start at 0: the ops that always leave them so
+	 * (SET0) need not write them */
+#ifdef HZ_SSE2
+	_Static_assert(HZ_MATCH_MAX_FIELDS % 16 == 0, "whole vectors of mark and empty");
+	for (size_t i = 0; i < f->nfields; i += 16) {
+		_mm_storeu_si128((__m128i *)(void *)(m->empty + i), _mm_setzero_si128());
+		_mm_storeu_si128((__m128i *)(void *)(m->mark + i), _mm_setzero_si128());
+	}
+#else
+	memset(m->empty, 0, f->nfields);
+	memset(m->mark, 0, f->nfields);
+#endif
 	rc = run(&c, f->ops, 0, 1);
 	while (rc == RESTART)
 		rc = run(&c, c.from, c.pos, c.lis);
@@ -1941,6 +2014,7 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 }
 
 #undef SET
+#undef SET0
 
 static int match(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why,
 		 uint32_t *col)
