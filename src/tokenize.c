@@ -299,6 +299,73 @@ static int ip_ok_hex(const char *s, size_t n)
 	return gap < 0 ? ng == 8 : ng <= 7;
 }
 
+/* ip_ok_hex for the first l bytes of a run of hex digits and ':', given
+ * the ':' among them as bits (bit j for byte j; bits from l on ignored):
+ * the same rules read on the masks at once. */
+static inline int ip_ok_hexmask(uint64_t cm, size_t l)
+{
+	uint64_t all, d, dbl;
+	unsigned ng;
+
+	if (l > 45)
+		return 0;
+	all = (1ull << l) - 1;
+	cm &= all;
+	if ((l == 8 || l == 32) && !cm)
+		return 1;
+	if (l < 2)
+		return 0;
+	d = all & ~cm;
+	dbl = cm & (cm >> 1);
+	/* a lone ':' first or last, ":::", two "::", a group of five digits */
+	if (((cm & 3) == 1) | (((cm >> (l - 2)) & 3) == 2) | ((dbl & (cm >> 2)) != 0) | ((dbl & (dbl - 1)) != 0) |
+	    ((d & (d >> 1) & (d >> 2) & (d >> 3) & (d >> 4)) != 0))
+		return 0;
+	ng = (unsigned)__builtin_popcountll(d & ~(d << 1));
+	return dbl ? ng <= 7 : ng == 8;
+}
+
+/* The end of the run of hex digits and ':' from pos, as skip_hexcolon, and in
+ * *cm its ':' among the first 64 bytes (bit j for pos + j; bits past the run
+ * are not meaningful). */
+static inline size_t hexcolon_run(const char *p, size_t pos, size_t n, uint64_t *cm)
+{
+	uint64_t c = 0;
+	size_t i = pos;
+
+#ifdef HZ_SSE2
+	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8(':' + 1), col = _mm_set1_epi8(':');
+	const __m128i alo = _mm_set1_epi8('a' - 1), ahi = _mm_set1_epi8('f' + 1), k20 = _mm_set1_epi8(0x20);
+#define HZ_HEXCOLON(x) ((unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi)), \
+		_mm_and_si128(_mm_cmpgt_epi8(_mm_or_si128(x, k20), alo), _mm_cmplt_epi8(_mm_or_si128(x, k20), ahi)))))
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = load16(p + i);
+		unsigned bad = ~HZ_HEXCOLON(x) & 0xffffu;
+		if (i - pos < 64)
+			c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, col)) << (i - pos);
+		if (bad) {
+			*cm = c;
+			return i + (size_t)__builtin_ctz(bad);
+		}
+	}
+	if (i < n && n >= 16) {
+		__m128i x = load16(p + n - 16);
+		unsigned sh = (unsigned)(16 - (n - i));
+		unsigned bad = (~HZ_HEXCOLON(x) & 0xffffu) >> sh;
+		if (i - pos < 64)
+			c |= (uint64_t)((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, col)) >> sh) << (i - pos);
+		*cm = c;
+		return bad ? i + (size_t)__builtin_ctz(bad) : n;
+	}
+#undef HZ_HEXCOLON
+#endif
+	for (; i < n && (is_xdigit(p[i]) || p[i] == ':'); i++)
+		if (p[i] == ':' && i - pos < 64)
+			c |= 1ull << (i - pos);
+	*cm = c;
+	return i;
+}
+
 /* Scans a quoted string starting at p[pos] == '"'; returns the index of the
  * closing quote or -1. With esc, a backslash hides the next byte. */
 static inline long close_quote(const char *p, size_t n, size_t pos, int esc)
@@ -1478,28 +1545,53 @@ static long step_ip6(struct pass *c, const struct hz_lf_op *o, size_t pos, int l
 	size_t fi = o->field;
 	long x = 0;
 	int any = 0;
+	uint64_t cm;
 
 	/* the whole run of hex digits and colons, then each shorter prefix
 	 * that stops before a ':', as field_next offers them */
-	e = skip_hexcolon(p, pos, n);
+	e = hexcolon_run(p, pos, n, &cm);
 	/* nothing an address can start with ("unix" and ".5" aside): as
 	 * field_next would find, at once */
 	if (e == pos && (pos >= n || (p[pos] != 'u' && p[pos] != '.')))
 		return stop(c, fail(c, o->node, pos, W_IP));
 	if (e == pos || (e < n && p[e] == '.'))
 		return step_generic(c, o, pos, lis);
-	for (i = e; i > pos; i--) {
-		if (i != e && p[i] != ':')
-			continue;
-		if (++c->local > MAX_LOCAL)
-			return stop(c, FALLBACK);
-		if (!ip_ok_hex(p + pos, i - pos))
-			continue;
-		any = 1;
-		x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
-		if (x >= 0)
-			break;
-		note(c, o->node + 1u, i, W_GLUE);
+	if (e - pos <= 64) {
+		/* the candidates are the end of the run and its ':' after the
+		 * first byte, longest first */
+		uint64_t cand = cm & ~1ull & (e - pos == 64 ? ~0ull : (1ull << (e - pos)) - 1);
+		i = e;
+		for (;;) {
+			if (++c->local > MAX_LOCAL)
+				return stop(c, FALLBACK);
+			if (ip_ok_hexmask(cm, i - pos)) {
+				any = 1;
+				x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
+				if (x >= 0)
+					break;
+				note(c, o->node + 1u, i, W_GLUE);
+			}
+			if (!cand) {
+				i = pos;
+				break;
+			}
+			i = pos + 63 - (size_t)__builtin_clzll(cand);
+			cand &= ~(1ull << (i - pos));
+		}
+	} else {
+		for (i = e; i > pos; i--) {
+			if (i != e && p[i] != ':')
+				continue;
+			if (++c->local > MAX_LOCAL)
+				return stop(c, FALLBACK);
+			if (!ip_ok_hex(p + pos, i - pos))
+				continue;
+			any = 1;
+			x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
+			if (x >= 0)
+				break;
+			note(c, o->node + 1u, i, W_GLUE);
+		}
 	}
 	if (i == pos)
 		return stop(c, fail(c, o->node, pos, any ? W_NONE : W_IP));
