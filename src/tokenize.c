@@ -299,6 +299,73 @@ static int ip_ok_hex(const char *s, size_t n)
 	return gap < 0 ? ng == 8 : ng <= 7;
 }
 
+/* ip_ok_hex for the first l bytes of a run of hex digits and ':', given
+ * the ':' among them as bits (bit j for byte j; bits from l on ignored):
+ * the same rules read on the masks at once. */
+static inline int ip_ok_hexmask(uint64_t cm, size_t l)
+{
+	uint64_t all, d, dbl;
+	unsigned ng;
+
+	if (l > 45)
+		return 0;
+	all = (1ull << l) - 1;
+	cm &= all;
+	if ((l == 8 || l == 32) && !cm)
+		return 1;
+	if (l < 2)
+		return 0;
+	d = all & ~cm;
+	dbl = cm & (cm >> 1);
+	/* a lone ':' first or last, ":::", two "::", a group of five digits */
+	if (((cm & 3) == 1) | (((cm >> (l - 2)) & 3) == 2) | ((dbl & (cm >> 2)) != 0) | ((dbl & (dbl - 1)) != 0) |
+	    ((d & (d >> 1) & (d >> 2) & (d >> 3) & (d >> 4)) != 0))
+		return 0;
+	ng = (unsigned)__builtin_popcountll(d & ~(d << 1));
+	return dbl ? ng <= 7 : ng == 8;
+}
+
+/* The end of the run of hex digits and ':' from pos, as skip_hexcolon, and in
+ * *cm its ':' among the first 64 bytes (bit j for pos + j; bits past the run
+ * are not meaningful). */
+static inline size_t hexcolon_run(const char *p, size_t pos, size_t n, uint64_t *cm)
+{
+	uint64_t c = 0;
+	size_t i = pos;
+
+#ifdef HZ_SSE2
+	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8(':' + 1), col = _mm_set1_epi8(':');
+	const __m128i alo = _mm_set1_epi8('a' - 1), ahi = _mm_set1_epi8('f' + 1), k20 = _mm_set1_epi8(0x20);
+#define HZ_HEXCOLON(x) ((unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi)), \
+		_mm_and_si128(_mm_cmpgt_epi8(_mm_or_si128(x, k20), alo), _mm_cmplt_epi8(_mm_or_si128(x, k20), ahi)))))
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = load16(p + i);
+		unsigned bad = ~HZ_HEXCOLON(x) & 0xffffu;
+		if (i - pos < 64)
+			c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, col)) << (i - pos);
+		if (bad) {
+			*cm = c;
+			return i + (size_t)__builtin_ctz(bad);
+		}
+	}
+	if (i < n && n >= 16) {
+		__m128i x = load16(p + n - 16);
+		unsigned sh = (unsigned)(16 - (n - i));
+		unsigned bad = (~HZ_HEXCOLON(x) & 0xffffu) >> sh;
+		if (i - pos < 64)
+			c |= (uint64_t)((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, col)) >> sh) << (i - pos);
+		*cm = c;
+		return bad ? i + (size_t)__builtin_ctz(bad) : n;
+	}
+#undef HZ_HEXCOLON
+#endif
+	for (; i < n && (is_xdigit(p[i]) || p[i] == ':'); i++)
+		if (p[i] == ':' && i - pos < 64)
+			c |= 1ull << (i - pos);
+	*cm = c;
+	return i;
+}
+
 /* Scans a quoted string starting at p[pos] == '"'; returns the index of the
  * closing quote or -1. With esc, a backslash hides the next byte. */
 static inline long close_quote(const char *p, size_t n, size_t pos, int esc)
@@ -1001,6 +1068,7 @@ int hz_format_plan(struct hz_format *f)
 			char w[8] = { 0 }, mk[8] = { 0 };
 			o->glue = 1;
 			o->gtrail = g->trail_sep;
+			o->glead = g->lead_sep;
 			o->g0 = f->buf[g->off];
 			if (g->len >= 1 && g->len <= 8) {
 				o->glen = (uint8_t)g->len;
@@ -1230,7 +1298,11 @@ static const uint8_t kls[256] = {
 
 #define KL(c) kls[(unsigned char)(c)]
 
-#if defined(HZ_SSE2) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HZ_LE 1   /* the first byte in memory is the low byte of a word */
+#endif
+
+#if defined(HZ_SSE2) && defined(HZ_LE)
 #define HZ_WIDE 1
 
 static inline unsigned mask16(__m128i x)
@@ -1444,6 +1516,14 @@ static inline size_t int_end(const char *p, size_t n, size_t pos)
 		m->empty[fi] = (uint8_t)(em); \
 	} while (0)
 
+/* SET for the ops whose mark and empty are always 0 (integers, dates,
+ * termination states): straight() zeroes both before the pass, and no other
+ * op writes that field. */
+#define SET0(fi, vs, len) do { \
+		m->v[fi].p = p + (vs); \
+		m->v[fi].n = (len); \
+	} while (0)
+
 /* The out-of-line steps return where the line goes on, or -1 with c->rc
  * the result of the pass. */
 static long stop(struct pass *c, int rc)
@@ -1465,28 +1545,53 @@ static long step_ip6(struct pass *c, const struct hz_lf_op *o, size_t pos, int l
 	size_t fi = o->field;
 	long x = 0;
 	int any = 0;
+	uint64_t cm;
 
 	/* the whole run of hex digits and colons, then each shorter prefix
 	 * that stops before a ':', as field_next offers them */
-	e = skip_hexcolon(p, pos, n);
+	e = hexcolon_run(p, pos, n, &cm);
 	/* nothing an address can start with ("unix" and ".5" aside): as
 	 * field_next would find, at once */
 	if (e == pos && (pos >= n || (p[pos] != 'u' && p[pos] != '.')))
 		return stop(c, fail(c, o->node, pos, W_IP));
 	if (e == pos || (e < n && p[e] == '.'))
 		return step_generic(c, o, pos, lis);
-	for (i = e; i > pos; i--) {
-		if (i != e && p[i] != ':')
-			continue;
-		if (++c->local > MAX_LOCAL)
-			return stop(c, FALLBACK);
-		if (!ip_ok_hex(p + pos, i - pos))
-			continue;
-		any = 1;
-		x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
-		if (x >= 0)
-			break;
-		note(c, o->node + 1u, i, W_GLUE);
+	if (e - pos <= 64) {
+		/* the candidates are the end of the run and its ':' after the
+		 * first byte, longest first */
+		uint64_t cand = cm & ~1ull & (e - pos == 64 ? ~0ull : (1ull << (e - pos)) - 1);
+		i = e;
+		for (;;) {
+			if (++c->local > MAX_LOCAL)
+				return stop(c, FALLBACK);
+			if (ip_ok_hexmask(cm, i - pos)) {
+				any = 1;
+				x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
+				if (x >= 0)
+					break;
+				note(c, o->node + 1u, i, W_GLUE);
+			}
+			if (!cand) {
+				i = pos;
+				break;
+			}
+			i = pos + 63 - (size_t)__builtin_clzll(cand);
+			cand &= ~(1ull << (i - pos));
+		}
+	} else {
+		for (i = e; i > pos; i--) {
+			if (i != e && p[i] != ':')
+				continue;
+			if (++c->local > MAX_LOCAL)
+				return stop(c, FALLBACK);
+			if (!ip_ok_hex(p + pos, i - pos))
+				continue;
+			any = 1;
+			x = o->glue ? glue_after(c->f, o, p, n, i) : (long)i;
+			if (x >= 0)
+				break;
+			note(c, o->node + 1u, i, W_GLUE);
+		}
 	}
 	if (i == pos)
 		return stop(c, fail(c, o->node, pos, any ? W_NONE : W_IP));
@@ -1671,28 +1776,43 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			 * %ST %B"): o->run more integers, each after a one-byte
 			 * glue, are taken here without a dispatch */
 			unsigned k = o->run;
+#ifdef HZ_WIDE
+			/* the non-digits of a 16-byte window of the line, read
+			 * once for the several integers it holds (bits 16 and up
+			 * set: the window ends there); base - 16 forces a load */
+			size_t base = pos - 16;
+			unsigned nd = 0;
+#endif
 			for (;;) {
 #ifdef HZ_WIDE
-				if (n - pos >= 8) {
-					uint64_t w, nd;
-					unsigned sg, er;
-					memcpy(&w, p + pos, 8);
-					sg = (uint8_t)w == '+' || (uint8_t)w == '-';
-					nd = nondigits8(w) & ~(uint64_t)(sg << 7);
-					if (nd) {
-						er = (unsigned)__builtin_ctzll(nd) >> 3;
-						if (er <= sg)
-							return fail(c, o->node, pos, W_INT);
-						e = pos + er;
-					} else if ((e = int_end(p, n, pos)) == 0) {
-						return fail(c, o->node, pos, W_INT);
-					}
-				} else
-#endif
-				if ((e = int_end(p, n, pos)) == 0) {
-					return fail(c, o->node, pos, W_INT);
+				size_t off = pos - base;
+				unsigned er = off < 16 ? (unsigned)__builtin_ctz(nd >> off) : 16;
+				if (off + er >= 16) {
+					/* the digits may go on past the window */
+					if (n - pos < 16)
+						goto int_short;
+					base = pos;
+					nd = ~digits16(load16(p + pos));
+					er = (unsigned)__builtin_ctz(nd);
 				}
-				SET(o->field, pos, e - pos, 0, 0);
+				if (er == 0) {
+					/* a sign, or no integer */
+					if ((e = int_end(p, n, pos)) == 0)
+						return fail(c, o->node, pos, W_INT);
+				} else if (er == 16) {
+					e = skip_digits(p, pos + 16, n);
+				} else {
+					e = pos + er;
+				}
+				if (0) {
+int_short:
+#endif
+				if ((e = int_end(p, n, pos)) == 0)
+					return fail(c, o->node, pos, W_INT);
+#ifdef HZ_WIDE
+				}
+#endif
+				SET0(o->field, pos, e - pos);
 				if (!k--)
 					break;
 				if (e >= n || p[e] != o->g0)
@@ -1711,7 +1831,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 #endif
 			)
 				return fail(c, o->node, pos, W_DATE_MS);
-			SET(fi, pos, 24, 0, 0);
+			SET0(fi, pos, 24);
 			e = pos + 24;
 			goto glue;
 		case OP_TERM:
@@ -1719,7 +1839,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			    (o->width == 4 ? !(KL(p[pos]) & KL(p[pos + 1]) & KL(p[pos + 2]) & KL(p[pos + 3]) & K_TERM)
 					   : !(KL(p[pos]) & KL(p[pos + 1]) & K_TERM)))
 				return fail(c, o->node, pos, W_TERM);
-			SET(fi, pos, o->width, 0, 0);
+			SET0(fi, pos, o->width);
 			e = pos + o->width;
 			goto glue;
 		case OP_IP:
@@ -1774,7 +1894,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			if ((e = find1(p, pos, n, o->g0)) >= n)
 				return fail(c, o->node, pos, W_TEXT);
 			len = e - pos;
-			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + 1;
 			goto glued;
 		case OP_TEXT:
@@ -1782,7 +1902,7 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				return fail(c, o->node, pos, W_TEXT);
 			e = (size_t)x;
 			len = e - pos;
-			SET(fi, pos, len, 0, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + o->tl;
 			goto glued;
 		case OP_TEXT_Q:
@@ -1842,32 +1962,63 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 				SET(fi, pos, e - pos, 0, 0);
 				goto glue;
 			}
-			/* "" (quoted) or an error */
-			/* fall through */
-		case OP_CAPT:
-			/* the common case here: an unquoted block, printed,
-			 * and a one-byte glue after it (see step_other) */
-			if (!o->q && o->glen == 1 && o != c->absent && pos < n && p[pos] == '{' &&
-			    c->nch < MAX_CHOICE) {
-				i = find3(p, pos + 1, n, '}', '"', '{');
-				if (i + 1 < n && p[i] == '}' && p[i + 1] == o->g0) {
-					len = i - pos - 1;
-					SET(fi, pos + 1, len, 0, len == 0 || (len == 1 && p[i - 1] == '-'));
+			/* "" (quoted) or an error: step_other */
+			goto other;
+		case OP_CAPT: {
+			/* the common cases of step_other's, with a glue of at
+			 * most 8 bytes after the block */
+			size_t q = o->q;
+			if (!o->glen)
+				goto other;
+			if (pos + q < n && p[pos + q] == '{' && (!q || p[pos] == '"')) {
+				/* '"', '{' and '}' are always #22, #7B, #7D inside: the
+				 * block ends at the first '}', with no '"' or '{' before */
+				i = find3(p, pos + q + 1, n, '}', '"', '{');
+				if (i < n && p[i] == '}' && (!q || (i + 1 < n && p[i + 1] == '"'))) {
+					/* printed */
+					if (o == c->absent || c->nch >= MAX_CHOICE ||
+					    (x = glue_after(f, o, p, n, i + 1 + q)) < 0)
+						goto other;
+					len = i - pos - q - 1;
+					SET(fi, pos + q + 1, len, q * HZ_MARK_QUOTED, (len == 0) | ((len == 1) & !q & (p[i - 1] == '-')));
 					/* printing nothing is the other candidate */
 					c->ch[c->nch].op = (uint32_t)(o - f->ops);
 					c->ch[c->nch].pos = (uint32_t)pos;
 					c->ch[c->nch++].lis = lis;
-					pos = i + 2;
+					pos = (size_t)x;
 					lis = o->gtrail;
 					continue;
 				}
 			}
-			/* fall through */
+			/* printed nothing: the separator state goes through to
+			 * the glue, whose leading separator may be there already */
+			if (o->glead && lis) {
+#ifdef HZ_LE
+				uint64_t w;
+				if (n - pos < 8)
+					goto other;
+				memcpy(&w, p + pos, 8);
+				/* the glue less its first byte */
+				if (((w ^ (o->gword >> 8)) & (o->gmask >> 8)) != 0)
+					goto other;
+				x = (long)(pos + o->glen - 1u);
+#else
+				goto other;
+#endif
+			} else if ((x = glue_after(f, o, p, n, pos)) < 0) {
+				goto other;
+			}
+			SET(fi, pos, 0, HZ_MARK_ABSENT, 1);
+			pos = (size_t)x;
+			lis = o->gtrail;
+			continue;
+		}
 		case OP_LEAD_GLUE:
 		case OP_DATE_TZ:
 		case OP_TOKEN_END:
 		case OP_TEXT_END:
 		case OP_GENERIC:
+other:
 			if ((x = step_other(c, o, pos, lis)) < 0)
 				return c->rc;
 			pos = (size_t)x;
@@ -1881,9 +2032,12 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 token:
 		/* a name [pos, e), its terminator at e (so p[pos] is there) */
 		{
-			unsigned tilde = (unsigned)o->ft & (e > pos) & (p[e - (e > pos)] == '~');
+			unsigned tilde = 0;
+			if (o->ft)
+				tilde = (e > pos) & (p[e - (e > pos)] == '~');
 			len = e - pos - tilde;
-			SET(fi, pos, len, tilde * HZ_MARK_TILDE, (len == 0) | ((len == 1) & (p[pos] == '-')));
+			/* empty: "" or "-" */
+			SET(fi, pos, len, tilde * HZ_MARK_TILDE, len < 1u + (p[pos] == '-'));
 		}
 		pos = e + o->tl;
 		/* fall through */
@@ -1933,6 +2087,18 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 	c.nch = 0;
 	c.absent = NULL;
 	c.restarts = 0;
+	/* mark and empty start at 0: the ops that always leave them so
+	 * (SET0) need not write them */
+#ifdef HZ_SSE2
+	_Static_assert(HZ_MATCH_MAX_FIELDS % 16 == 0, "whole vectors of mark and empty");
+	for (size_t i = 0; i < f->nfields; i += 16) {
+		_mm_storeu_si128((__m128i *)(void *)(m->empty + i), _mm_setzero_si128());
+		_mm_storeu_si128((__m128i *)(void *)(m->mark + i), _mm_setzero_si128());
+	}
+#else
+	memset(m->empty, 0, f->nfields);
+	memset(m->mark, 0, f->nfields);
+#endif
 	rc = run(&c, f->ops, 0, 1);
 	while (rc == RESTART)
 		rc = run(&c, c.from, c.pos, c.lis);
@@ -1940,6 +2106,7 @@ static int straight(const struct hz_format *f, const char *p, size_t n, struct h
 }
 
 #undef SET
+#undef SET0
 
 static int match(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why,
 		 uint32_t *col)

@@ -219,6 +219,13 @@ static void regressions(void)
 	CHECK_EQ_INT(m1.mark[0], HZ_MARK_TILDE);
 	CHECK_EQ_INT(m1.empty[1], 1);
 	hz_format_free(f);
+
+	/* a port is not a capture block: "{x}" is no port (the straight pass
+	 * once took the capture's shortcut for it) */
+	CHECK_EQ_INT(hz_format_compile("%ci:%cp %ST", 11, &f, &e), 0);
+	CHECK_EQ_INT(hz_format_match(f, "1.2.3.4:{x} 200", 15, &m1, &e), HZ_ESYNTAX);
+	CHECK_EQ_INT(hz_format_match_backtrack(f, "1.2.3.4:{x} 200", 15, &m1, &e), HZ_ESYNTAX);
+	hz_format_free(f);
 }
 
 int main(void)

@@ -5,6 +5,7 @@
 
 #include "halyze/fields.h"
 #include "halyze/logformat.h"
+#include "../../src/logformat.h"   /* hz_format_match_backtrack */
 #include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,19 +67,27 @@ static void type_field(const struct hz_field_info *fi, struct hz_str v)
 
 static void match(const struct hz_format *f, const char *line, size_t n)
 {
-	static struct hz_match m;  /* 2.5 KB: keep it off the fuzzer's stack */
-	struct hz_err why;
+	static struct hz_match m, mb;  /* 2.5 KB each: keep them off the fuzzer's stack */
+	struct hz_err why, whyb;
 	size_t i, nf = hz_format_nfields(f);
 	int rc;
 
 	memset(&why, 0, sizeof(why));
 	rc = hz_format_match(f, line, n, &m, &why);
+	/* the straight-line pass finds what the backtracking matcher alone
+	 * finds: the same fields, or the same failure */
+	memset(&whyb, 0, sizeof(whyb));
+	FZ_CHECK(hz_format_match_backtrack(f, line, n, &mb, &whyb) == rc);
 	if (rc != 0) {
 		FZ_CHECK(rc == HZ_ESYNTAX);
 		FZ_CHECK(memchr(why.msg, 0, sizeof(why.msg)) != NULL);
 		FZ_CHECK(why.col <= n + 1);
+		FZ_CHECK(why.col == whyb.col && strcmp(why.msg, whyb.msg) == 0);
 		return;
 	}
+	for (i = 0; i < m.nfields; i++)
+		FZ_CHECK(m.v[i].p == mb.v[i].p && m.v[i].n == mb.v[i].n && m.empty[i] == mb.empty[i] &&
+			 m.mark[i] == mb.mark[i]);
 	FZ_CHECK(m.nfields <= HZ_MATCH_MAX_FIELDS);
 	FZ_CHECK(m.nfields == nf || (nf > HZ_MATCH_MAX_FIELDS && m.nfields == HZ_MATCH_MAX_FIELDS));
 	for (i = 0; i < m.nfields; i++) {
