@@ -169,6 +169,11 @@ fi
 g="ssl, diagnosis cost (one thread)"
 add "$g" "halyze -j1 --no-diagnosis --format ssl.log" ref "$SSL_BYTES" "" "$hz -j1 --no-diagnosis $sslfmt $S"
 add "$g" "halyze -j1 --format ssl.log (all rules, tracing)" row "$SSL_BYTES" "ratio>=0.8" "$hz -j1 $sslfmt $S"
+# the same with the default threads (the file in slices, tracing joined
+# across them): what a user running it gets
+g="ssl, diagnosis cost (default threads)"
+add "$g" "halyze --no-diagnosis --format ssl.log" ref "$SSL_BYTES" "" "$hz --no-diagnosis $sslfmt $S"
+add "$g" "halyze --format ssl.log (all rules, tracing)" row "$SSL_BYTES" "" "$hz $sslfmt $S"
 
 # 100 partial summaries of 1% of httplog.log each, merged (target: < 1 s)
 PARTS=$DIR/partials

@@ -91,6 +91,8 @@ struct hz_reader {
  * errors travel with the block they end, so they are reported after the
  * text before them, as without the thread. */
 #define NBLOCKS 4
+/* the largest room before a block's text: --max-line beyond it copies */
+#define PRE_MAX (1u << 20)
 struct block {
 	char *p;
 	size_t n;
@@ -107,6 +109,7 @@ struct ahead {
 	struct block b[NBLOCKS];
 	size_t head, len;      /* filled blocks, oldest first */
 	size_t off;            /* bytes of the head block already taken */
+	size_t pre;            /* room before each block's text (0: none) */
 	int quit;
 	struct hz_reader *inner;
 };
@@ -335,6 +338,26 @@ static void *ahead_run(void *arg)
 	return NULL;
 }
 
+/* The end of ahead_take: the block's error and end, and the next block. */
+static void ahead_next(struct hz_reader *r, struct ahead *a, struct block *b)
+{
+	if (b->pending) {
+		r->pending = b->pending;
+		r->perr = b->perr;
+		snprintf(r->perr.file, sizeof(r->perr.file), "%s", r->name);
+	}
+	if (b->eof) {
+		r->eof = 1;
+		return;   /* the thread is done: the block stays */
+	}
+	pthread_mutex_lock(&a->mu);
+	a->off = 0;
+	a->head = (a->head + 1) % NBLOCKS;
+	a->len--;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
 /* Copies inflated text from the blocks into buf[end, cap). */
 static void ahead_take(struct hz_reader *r)
 {
@@ -355,21 +378,7 @@ static void ahead_take(struct hz_reader *r)
 	r->st.bytes_in = b->bytes_in;
 	if (a->off < b->n)
 		return;
-	if (b->pending) {
-		r->pending = b->pending;
-		r->perr = b->perr;
-		snprintf(r->perr.file, sizeof(r->perr.file), "%s", r->name);
-	}
-	if (b->eof) {
-		r->eof = 1;
-		return;   /* the thread is done: the block stays */
-	}
-	pthread_mutex_lock(&a->mu);
-	a->off = 0;
-	a->head = (a->head + 1) % NBLOCKS;
-	a->len--;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
+	ahead_next(r, a, b);
 }
 
 static void ahead_free(struct ahead *a)
@@ -386,7 +395,8 @@ static void ahead_free(struct ahead *a)
 	pthread_cond_destroy(&a->cv);
 	pthread_mutex_destroy(&a->mu);
 	for (int i = 0; i < NBLOCKS; i++)
-		free(a->b[i].p);
+		if (a->b[i].p)
+			free(a->b[i].p - a->pre);
 	if (a->inner) {
 		a->inner->buf = NULL;   /* a block, freed above */
 		a->inner->fd = -1;
@@ -406,11 +416,18 @@ static void ahead_start(struct hz_reader *r)
 		return;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
-	for (int i = 0; i < NBLOCKS; i++)
-		if (!(a->b[i].p = malloc(CHUNK))) {
+	/* each block is the size of r's buffer, its text behind room for the
+	 * longest tail a refill keeps: the blocks and r's buffer can then
+	 * trade places instead of the text being copied (ahead_swap) */
+	a->pre = r->cap - CHUNK <= PRE_MAX ? r->cap - CHUNK : 0;
+	for (int i = 0; i < NBLOCKS; i++) {
+		char *mem = malloc(a->pre + CHUNK);
+		if (!mem) {
 			ahead_free(a);
 			return;
 		}
+		a->b[i].p = mem + a->pre;
+	}
 	in = a->inner = calloc(1, sizeof(*in));
 	if (!in || !(in->name = strdup(r->name))) {
 		ahead_free(a);
@@ -441,9 +458,48 @@ static void ahead_start(struct hz_reader *r)
 	r->ahead = a;
 }
 
+/* refill from a whole block without copying it: the undelivered tail goes
+ * into the room before the block's text, the block becomes r's buffer, and
+ * r's buffer the block's memory for the inflating thread to fill. 0 when
+ * it cannot (the block half taken, no room, an empty block): then
+ * ahead_take copies. */
+static int ahead_swap(struct hz_reader *r)
+{
+	struct ahead *a = r->ahead;
+	size_t tail = r->end - r->start;
+	struct block *b;
+	char *mem;
+
+	if (!a->pre || a->off || tail > a->pre)
+		return 0;
+	pthread_mutex_lock(&a->mu);
+	while (a->len == 0)
+		pthread_cond_wait(&a->cv, &a->mu);
+	b = &a->b[a->head];
+	pthread_mutex_unlock(&a->mu);
+	if (b->n == 0)
+		return 0;
+	memcpy(b->p - tail, r->buf + r->start, tail);
+	/* buf[0] moves: text_off names the text before it (it may wrap
+	 * below 0 for a while; only text_off + an index is ever read) */
+	r->text_off += r->start;
+	r->text_off -= a->pre - tail;
+	mem = b->p - a->pre;
+	b->p = r->buf + a->pre;
+	r->buf = mem;
+	r->start = a->pre - tail;
+	r->end = a->pre + b->n;
+	r->st.bytes_in = b->bytes_in;
+	a->off = b->n;
+	ahead_next(r, a, b);
+	return 1;
+}
+
 /* Moves the undelivered tail to the front and reads more behind it. */
 static void refill(struct hz_reader *r)
 {
+	if (r->ahead && ahead_swap(r))
+		return;
 	if (r->start > 0) {
 		size_t tail = r->end - r->start;
 		if (tail)
