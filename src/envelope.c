@@ -584,7 +584,7 @@ static void parse_with_pri(const char *p, size_t n, struct hz_envelope *env)
 }
 
 /* The general parser: every header kind, byte by byte. */
-static void parse_general(const char *p, size_t n, struct hz_envelope *env)
+static __attribute__((noinline)) void parse_general(const char *p, size_t n, struct hz_envelope *env)
 {
 	set_raw(env, p, n);
 	if (n == 0)
@@ -804,13 +804,15 @@ static inline int fast_bsd(const char *p, size_t o, size_t n, int pri, struct hz
 	sec = BYTE(t1, 5);
 	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return 0;
+	/* Stored before the host and tag are known: what a failure leaves,
+	 * parse_general() overwrites. */
+	set_time(&env->time, -1, mo, d, h, mi, sec, 0, INT32_MIN);
 	r = fast_host_tag(p, o + 16, n, 0, env);
 	if (!r)
 		return 0;
 	env->kind = r == 1 ? HZ_HDR_RFC3164_LOCAL : HZ_HDR_RFC3164;
 	put_pri(env, pri);
 	env->timestamp = hz_str_make(s, 15);
-	set_time(&env->time, -1, mo, d, h, mi, sec, 0, INT32_MIN);
 	return 1;
 }
 
@@ -841,14 +843,16 @@ static inline int fast_iso(const char *p, size_t o, size_t n, int pri, struct hz
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
 	    oh > 23 || om > 59)
 		return 0;
+	/* Stored before the host and tag are known: what a failure leaves,
+	 * parse_general() overwrites. */
+	off = oh * 3600 + om * 60;
+	set_time(&env->time, BYTE(t0, 0) * 100 + BYTE(t0, 2), mo, d, h, mi, sec,
+		 BYTE(t2, 4) * 10000 + BYTE(t2, 6) * 100 + BYTE(t3, 0), s[26] == '-' ? -off : off);
 	if (!fast_host_tag(p, o + 33, n, 1, env))
 		return 0;
-	off = oh * 3600 + om * 60;
 	env->kind = HZ_HDR_RSYSLOG_ISO;
 	put_pri(env, pri);
 	env->timestamp = hz_str_make(s, 32);
-	set_time(&env->time, BYTE(t0, 0) * 100 + BYTE(t0, 2), mo, d, h, mi, sec,
-		 BYTE(t2, 4) * 10000 + BYTE(t2, 6) * 100 + BYTE(t3, 0), s[26] == '-' ? -off : off);
 	return 1;
 }
 
