@@ -167,6 +167,7 @@ struct hz_diag {
 	size_t tq_head, tq_len;
 	struct row rows[HZ_DIAG_ROWS];
 	struct row *cur;            /* the last line's row */
+	struct row *prev;           /* the row before it: frontends alternate */
 	int64_t b_lo, b_hi, b;      /* the last line's bucket [b_lo, b_hi): no division */
 	int64_t b_width;            /* ... for this bucket width */
 	size_t next_row;            /* the next to recycle */
@@ -403,6 +404,8 @@ static int flush_row(struct hz_diag *d, struct row *w)
 	w->used = 0;
 	if (d->cur == w)
 		d->cur = NULL;
+	if (d->prev == w)
+		d->prev = NULL;
 	return rc;
 }
 
@@ -461,6 +464,11 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 	}
 	if (w && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n))
 		return w;
+	if ((w = d->prev) && w->used && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n)) {
+		d->prev = d->cur;
+		return d->cur = w;
+	}
+	d->prev = d->cur;
 	if (fe.n > sizeof(w->fe))
 		return NULL;
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
@@ -720,7 +728,8 @@ static int64_t line_ms(struct hz_diag *d, struct hz_str v)
 {
 	int64_t ms;
 
-	if (v.n == 24 && d->date_valid && memcmp(v.p, d->date_key, 17) == 0 && v.p[17] == ':' && v.p[20] == '.') {
+	if (v.n == 24 && d->date_valid && fe_eq(v.p, d->date_key, 16) && v.p[16] == d->date_key[16] && v.p[17] == ':'
+	    && v.p[20] == '.') {
 		const char *q = v.p + 18;
 		if (q[0] >= '0' && q[0] <= '6' && q[1] >= '0' && q[1] <= '9' && q[3] >= '0' && q[3] <= '9'
 		    && q[4] >= '0' && q[4] <= '9' && q[5] >= '0' && q[5] <= '9')
