@@ -9,27 +9,60 @@
 /* Tables of a million keys are probed at random: with 4 KiB pages nearly
  * every probe also misses the TLB, which costs as much as the cache miss.
  * Transparent huge pages are often "madvise" only, so ask for them. */
-#define HUGE_PAGE (2u << 20)
-/* From this size on a block gets whole huge pages (up to 2 MiB of slack
- * for a 256 KiB table: only big tables get here, and few of them). */
-#define HUGE_FROM (256u << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+/* From this size on a block is mapped on its own, in whole huge pages (up
+ * to 2 MiB of slack for a 256 KiB table: only big tables get here). */
+#define HUGE_FROM ((size_t)256 << 10)
+/* In front of every block: the length of its mapping, 0 for calloc's. A
+ * cache line, so that the block stays aligned as the tables want. */
+#define HDR ((size_t)64)
 
 void *hz_big_calloc(size_t n, size_t size)
 {
-	size_t bytes;
-	void *p;
+	size_t bytes, len;
+	char *raw, *p;
 
 	if (size && n > SIZE_MAX / size)
 		return NULL;
 	bytes = n * size;
-	if (bytes < HUGE_FROM)
-		return calloc(n ? n : 1, size ? size : 1);
-	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	if (posix_memalign(&p, HUGE_PAGE, bytes))
+	if (bytes > SIZE_MAX - HDR - 2 * HUGE_PAGE)
 		return NULL;
+	if (bytes < HUGE_FROM) {
+		if (!(p = calloc(1, bytes + HDR)))
+			return NULL;
+		memset(p, 0, sizeof(size_t));
+		return p + HDR;
+	}
+	/* fresh anonymous pages are zero already: no memset, which would
+	 * touch every page twice (the kernel clears each one it hands out) */
+	len = (bytes + HDR + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	raw = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	/* keep the huge-page-aligned part, give back the rest */
+	p = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	if (raw + len + HUGE_PAGE > p + len)
+		munmap(p + len, (size_t)(raw + len + HUGE_PAGE - (p + len)));
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);   /* advice only: failure is harmless */
+	madvise(p, len, MADV_HUGEPAGE);   /* advice only: failure is harmless */
 #endif
-	memset(p, 0, bytes);
-	return p;
+	memcpy(p, &len, sizeof(len));
+	return p + HDR;
+}
+
+void hz_big_free(void *q)
+{
+	char *p;
+	size_t len;
+
+	if (!q)
+		return;
+	p = (char *)q - HDR;
+	memcpy(&len, p, sizeof(len));
+	if (len)
+		munmap(p, len);
+	else
+		free(p);
 }

@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* calloc(n, size) that asks for huge pages when the block is large; free
- * the result with free(). NULL when out of memory. */
+/* calloc(n, size) that maps a large block on its own, in huge pages where
+ * the kernel gives them; free the result with hz_big_free (never free()).
+ * NULL when out of memory. */
 void *hz_big_calloc(size_t n, size_t size);
+void hz_big_free(void *p);
 
 #endif

@@ -119,7 +119,7 @@ struct hz_countmap *hz_countmap_new(size_t nvals)
 		return NULL;
 	m->nvals = nvals ? nvals : 1;
 	m->mask = 63;
-	m->slots = calloc(m->mask + 1, sizeof(*m->slots));
+	m->slots = hz_big_calloc(m->mask + 1, sizeof(*m->slots));
 	if (!m->slots) {
 		free(m);
 		return NULL;
@@ -132,9 +132,9 @@ void hz_countmap_free(struct hz_countmap *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->nchunks; i++)
-		free(m->chunks[i]);
+		hz_big_free(m->chunks[i]);
 	free(m->chunks);
-	free(m->slots);
+	hz_big_free(m->slots);
 	free(m->ent);
 	free(m);
 }
@@ -157,7 +157,7 @@ static struct rec *new_rec(struct hz_countmap *m, const char *key, size_t n)
 		if (!cs)
 			return NULL;
 		m->chunks = cs;
-		m->chunk = cap >= 4 * CHUNK_SIZE ? hz_big_calloc(1, cap) : malloc(cap);
+		m->chunk = hz_big_calloc(1, cap);
 		if (!m->chunk)
 			return NULL;
 		m->chunks[m->nchunks++] = m->chunk;
@@ -190,7 +190,7 @@ static int grow(struct hz_countmap *m)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = m->slots[i];
 	}
-	free(m->slots);
+	hz_big_free(m->slots);
 	m->slots = ns;
 	m->mask = ncap - 1;
 	return 0;

@@ -185,7 +185,7 @@ struct hz_diag {
 static int table_init(struct table *t, size_t cap)
 {
 	t->mask = 1023;
-	t->s = calloc(t->mask + 1, sizeof(*t->s));
+	t->s = hz_big_calloc(t->mask + 1, sizeof(*t->s));
 	t->max = cap;
 	t->qcap = 1024;
 	t->q = malloc(t->qcap * sizeof(*t->q));
@@ -211,7 +211,7 @@ static int queue_grow(struct table *t)
 
 static void table_free(struct table *t)
 {
-	free(t->s);
+	hz_big_free(t->s);
 	free(t->q);
 }
 
@@ -273,7 +273,7 @@ static int table_resize(struct table *t, size_t want)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = t->s[i];
 	}
-	free(t->s);
+	hz_big_free(t->s);
 	t->s = ns;
 	t->mask = ncap - 1;
 	return 0;
