@@ -1325,32 +1325,35 @@ static inline uint64_t nondigits8(uint64_t w)
 
 /* The run of digits and dots at s, when it is a dotted IPv4 that ipv4_len
  * reads whole (four parts of one to three digits, none above 255): its
- * length; else 0. Reads 16 bytes at s. */
+ * length; else 0. Reads 16 bytes at s. The shape is checked on the masks
+ * of digits and dots, and the three-digit parts against "255" bytewise,
+ * all at once: no per-part loads or branches. */
 static inline size_t ipv4_run16(const char *s)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
 	unsigned dots = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
-	unsigned run = digits16(x) | dots;
-	unsigned e = (unsigned)__builtin_ctz(~run), d1, d2, d3, r, bad;
+	unsigned dg = digits16(x);
+	unsigned e = (unsigned)__builtin_ctz(~(dg | dots)), in, r, bad, t3;
+	unsigned g2, e2, g5, e5;
 
-	if (e > 15)
-		return 0;
-	dots &= (1u << e) - 1;
+	/* e = 16 when the run fills the window (bit 16 of ~ is set) */
+	in = (1u << e) - 1;
+	dots &= in;
+	dg &= in;
 	r = dots & (dots - 1);
-	if (!dots || !r || !(r & (r - 1)) || ((r & (r - 1)) & ((r & (r - 1)) - 1)))
-		return 0;
-	d1 = (unsigned)__builtin_ctz(dots);
-	d2 = (unsigned)__builtin_ctz(r);
-	d3 = (unsigned)__builtin_ctz(r & (r - 1));
-	/* part lengths 1..3 */
-	bad = (d1 - 1 > 2) | (d2 - d1 - 2 > 2) | (d3 - d2 - 2 > 2) | (e - d3 - 2 > 2);
-	if (bad)
-		return 0;
-	/* a three-digit part must not exceed 255 */
-#define HZ_V3(st) ((unsigned)(s[st] - '0') * 100 + (unsigned)(s[(st) + 1] - '0') * 10 + (unsigned)(s[(st) + 2] - '0'))
-	bad = ((d1 == 3) & (HZ_V3(0) > 255)) | ((d2 - d1 == 4) & (HZ_V3(d1 + 1) > 255)) |
-	      ((d3 - d2 == 4) & (HZ_V3(d2 + 1) > 255)) | ((e - d3 == 4) & (HZ_V3(d3 + 1) > 255));
-#undef HZ_V3
+	r &= r - 1;
+	/* three dots exactly, neither first nor last nor two together, and
+	 * no four digits in a row: four parts of one to three digits */
+	bad = (e > 15) | !r | ((r & (r - 1)) != 0) | (dots & 1) | ((dots & ((in + 1) >> 1)) != 0) |
+	      ((dots & (dots >> 1)) != 0) | ((dg & (dg >> 1) & (dg >> 2) & (dg >> 3)) != 0);
+	/* the first digit of each three-digit part: above "255" when
+	 * c0 > '2', or c0 == '2' and (c1 > '5', or c1 == '5' and c2 > '5') */
+	t3 = dg & (dg >> 1) & (dg >> 2);
+	g2 = mask16(_mm_cmpgt_epi8(x, _mm_set1_epi8('2')));
+	e2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('2')));
+	g5 = mask16(_mm_cmpgt_epi8(x, _mm_set1_epi8('5')));
+	e5 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('5')));
+	bad |= (t3 & (g2 | (e2 & ((g5 | (e5 & (g5 >> 1))) >> 1)))) != 0;
 	return bad ? 0 : e;
 }
 
@@ -1778,31 +1781,40 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			unsigned k = o->run;
 #ifdef HZ_WIDE
 			/* the non-digits of a 16-byte window of the line, read
-			 * once for the several integers it holds (bits 16 and up
-			 * set: the window ends there); base - 16 forces a load */
-			size_t base = pos - 16;
-			unsigned nd = 0;
+			 * once for the several integers it holds: bit i is
+			 * p[pos + i], for i < left; the bits from left on are
+			 * set, so that the count of digits stops there (the
+			 * window's upper half is set by ~, and shifting right by
+			 * what was taken keeps it at left) */
+			unsigned nd = ~0u, left = 0;
 #endif
 			for (;;) {
 #ifdef HZ_WIDE
-				size_t off = pos - base;
-				unsigned er = off < 16 ? (unsigned)__builtin_ctz(nd >> off) : 16;
-				if (off + er >= 16) {
-					/* the digits may go on past the window */
+				unsigned er = (unsigned)__builtin_ctz(nd);
+				if (er >= left) {
+					/* the window is spent: the digits may go on */
 					if (n - pos < 16)
 						goto int_short;
-					base = pos;
 					nd = ~digits16(load16(p + pos));
+					left = 16;
 					er = (unsigned)__builtin_ctz(nd);
 				}
-				if (er == 0) {
-					/* a sign, or no integer */
-					if ((e = int_end(p, n, pos)) == 0)
-						return fail(c, o->node, pos, W_INT);
-				} else if (er == 16) {
-					e = skip_digits(p, pos + 16, n);
-				} else {
+				if (er - 1u < left - 1u) {
+					/* digits, then a non-digit inside the window */
 					e = pos + er;
+					nd >>= er + 1;
+					left -= er + 1;
+				} else {
+					/* a sign or no integer (er = 0), or digits to the
+					 * window's end (er = 16): the next one reloads */
+					if (er == 0) {
+						if ((e = int_end(p, n, pos)) == 0)
+							return fail(c, o->node, pos, W_INT);
+					} else {
+						e = skip_digits(p, pos + 16, n);
+					}
+					nd = ~0u;
+					left = 0;
 				}
 				if (0) {
 int_short:
