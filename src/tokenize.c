@@ -1021,6 +1021,7 @@ enum op_kind {
 	OP_TERM,
 	OP_IP,         /* '-' or IPv4 here, IPv6 in step_ip6, anything else through field_next */
 	OP_TOKEN_SP,   /* name ending at the first space, which starts its terminator */
+	OP_TOKEN_SP1,  /* the same, when that space is the whole terminator */
 	OP_TOKEN_C,    /* name ending where its terminator (not starting with a space) first shows */
 	OP_TOKEN_END,  /* name running to the end of the line, less the last glue */
 	OP_TEXT,       /* free text ending where its terminator first shows */
@@ -1106,7 +1107,7 @@ int hz_format_plan(struct hz_format *f)
 			else if (nd->tlen == 0)
 				o->kind = OP_GENERIC;
 			else
-				o->kind = o->t[0] == ' ' ? OP_TOKEN_SP : OP_TOKEN_C;
+				o->kind = o->t[0] != ' ' ? OP_TOKEN_C : nd->tlen == 1 ? OP_TOKEN_SP1 : OP_TOKEN_SP;
 			break;
 		case LFM_TEXT:
 			if (nd->term_end)
@@ -1886,6 +1887,12 @@ int_short:
 			pos = (size_t)x;
 			lis = c->lis;
 			continue;
+		case OP_TOKEN_SP1:
+			/* ends at the first space, which is all of its
+			 * terminator: one candidate, no more to compare */
+			if ((e = find1(p, pos, n, ' ')) >= n)
+				return fail(c, o->node, pos, W_TOKEN);
+			goto token;
 		case OP_TOKEN_SP:
 			/* ends at the first space: one candidate */
 			e = find1(p, pos, n, ' ');
