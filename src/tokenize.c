@@ -1065,6 +1065,7 @@ int hz_format_plan(struct hz_format *f)
 		o->t = f->buf + nd->toff + 1;
 		o->tl = nd->tlen;
 		o->width = nd->width;
+		o->tend = nd->term_end;
 		if (g) {
 			char w[8] = { 0 }, mk[8] = { 0 };
 			o->glue = 1;
@@ -1224,7 +1225,7 @@ static long glue_at(const struct hz_format *f, const struct hz_lf_node *g, const
 
 /* The glue after op o's field, met at pos right after a value (so its
  * leading separator prints): where it ends, or -1. */
-static inline long glue_after(const struct hz_format *f, const struct hz_lf_op *o, const char *p, size_t n,
+static inline __attribute__((always_inline)) long glue_after(const struct hz_format *f, const struct hz_lf_op *o, const char *p, size_t n,
 			      size_t pos)
 {
 	if (o->glen == 1 && pos < n) {
@@ -1928,7 +1929,7 @@ int_short:
 			/* the terminator with the closing quote in front */
 			if (pos >= n || p[pos] != '"')
 				return fail(c, o->node, pos, W_QUOTE);
-			if (f->nodes[o->node].term_end) {
+			if (o->tend) {
 				if (n - pos < o->tl + 2 || memcmp(p + n - o->tl - 1, o->t - 1, o->tl + 1) != 0)
 					return fail(c, o->node, pos, W_UNTERM);
 				e = n - o->tl - 1;
