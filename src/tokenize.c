@@ -131,10 +131,11 @@ static inline size_t find3(const char *p, size_t i, size_t n, char a, char b, ch
 static inline size_t skip_digits(const char *p, size_t i, size_t n)
 {
 #ifdef HZ_SSE2
-	/* bytes >= 0x80 compare as negative: never digits */
-	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
+	/* shifted by 0x80 - '0', the digits are the ten lowest signed bytes
+	 * (-128 to -119), and nothing else is */
+	const __m128i sh = _mm_set1_epi8((char)(0x80 - '0')), lim = _mm_set1_epi8(-119);
 
-	HZ_SCAN(_mm_xor_si128(_mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi)), _mm_set1_epi8(-1)));
+	HZ_SCAN(_mm_cmpgt_epi8(_mm_add_epi8(x, sh), lim));
 #endif
 	while (i < n && is_digit(p[i]))
 		i++;
