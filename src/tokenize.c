@@ -1313,12 +1313,10 @@ static inline unsigned mask16(__m128i x)
 	return (unsigned)_mm_movemask_epi8(x);
 }
 
-/* The decimal digits of x: shifted by 0x80 - '0', they are the ten lowest
- * signed bytes, -128 to -119 (no other byte lands there). */
 static inline unsigned digits16(__m128i x)
 {
-	return mask16(_mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
-				     _mm_set1_epi8(-118)));
+	return mask16(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
 }
 
 /* The high bit of each byte of w that is not a decimal digit. */
@@ -1784,27 +1782,42 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			 * %ST %B"): o->run more integers, each after a one-byte
 			 * glue, are taken here without a dispatch */
 			unsigned k = o->run;
-
+#ifdef HZ_WIDE
+			/* the non-digits of a 16-byte window of the line, read
+			 * once for the several integers it holds: bit i is
+			 * p[pos + i], for i < left; the bits from left on are
+			 * set, so that the count of digits stops there (the
+			 * window's upper half is set by ~, and shifting right by
+			 * what was taken keeps it at left) */
+			unsigned nd = ~0u, left = 0;
+#endif
 			for (;;) {
 #ifdef HZ_WIDE
-				/* the digits from pos, in one 16-byte load for each
-				 * integer: a window kept over several integers saves
-				 * no work but costs a branch that the lengths of the
-				 * values make unpredictable */
-				unsigned er;
-				if (n - pos < 16)
-					goto int_short;
-				er = (unsigned)__builtin_ctz(~digits16(load16(p + pos)));
-				if (er - 1u < 15u) {
-					/* digits, then a non-digit: the common case */
+				unsigned er = (unsigned)__builtin_ctz(nd);
+				if (er >= left) {
+					/* the window is spent: the digits may go on */
+					if (n - pos < 16)
+						goto int_short;
+					nd = ~digits16(load16(p + pos));
+					left = 16;
+					er = (unsigned)__builtin_ctz(nd);
+				}
+				if (er - 1u < left - 1u) {
+					/* digits, then a non-digit inside the window */
 					e = pos + er;
-				} else if (er == 0) {
-					/* a sign, or no integer */
-					if ((e = int_end(p, n, pos)) == 0)
-						return fail(c, o->node, pos, W_INT);
+					nd >>= er + 1;
+					left -= er + 1;
 				} else {
-					/* sixteen digits or more */
-					e = skip_digits(p, pos + 16, n);
+					/* a sign or no integer (er = 0), or digits to the
+					 * window's end (er = 16): the next one reloads */
+					if (er == 0) {
+						if ((e = int_end(p, n, pos)) == 0)
+							return fail(c, o->node, pos, W_INT);
+					} else {
+						e = skip_digits(p, pos + 16, n);
+					}
+					nd = ~0u;
+					left = 0;
 				}
 				if (0) {
 int_short:
