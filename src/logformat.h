@@ -69,7 +69,8 @@ struct hz_lf_op {
 	char g0;            /* the glue's first byte */
 	uint8_t run;        /* integers: how many integer ops follow, each after a one-byte glue */
 	uint8_t glead;      /* that glue starts with a separator */
-	uint8_t pad_[2];
+	uint8_t tend;       /* the field's node's term_end */
+	uint8_t pad_;
 	uint16_t field;     /* field index */
 	uint16_t node;      /* index of the field's node (of the glue for a leading glue) */
 	uint32_t tl;        /* terminator (= following glue) length */

@@ -131,10 +131,11 @@ static inline size_t find3(const char *p, size_t i, size_t n, char a, char b, ch
 static inline size_t skip_digits(const char *p, size_t i, size_t n)
 {
 #ifdef HZ_SSE2
-	/* bytes >= 0x80 compare as negative: never digits */
-	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
+	/* shifted by 0x80 - '0', the digits are the ten lowest signed bytes
+	 * (-128 to -119), and nothing else is */
+	const __m128i sh = _mm_set1_epi8((char)(0x80 - '0')), lim = _mm_set1_epi8(-119);
 
-	HZ_SCAN(_mm_xor_si128(_mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi)), _mm_set1_epi8(-1)));
+	HZ_SCAN(_mm_cmpgt_epi8(_mm_add_epi8(x, sh), lim));
 #endif
 	while (i < n && is_digit(p[i]))
 		i++;
@@ -1021,6 +1022,7 @@ enum op_kind {
 	OP_TERM,
 	OP_IP,         /* '-' or IPv4 here, IPv6 in step_ip6, anything else through field_next */
 	OP_TOKEN_SP,   /* name ending at the first space, which starts its terminator */
+	OP_TOKEN_SP1,  /* the same, when that space is the whole terminator */
 	OP_TOKEN_C,    /* name ending where its terminator (not starting with a space) first shows */
 	OP_TOKEN_END,  /* name running to the end of the line, less the last glue */
 	OP_TEXT,       /* free text ending where its terminator first shows */
@@ -1064,6 +1066,7 @@ int hz_format_plan(struct hz_format *f)
 		o->t = f->buf + nd->toff + 1;
 		o->tl = nd->tlen;
 		o->width = nd->width;
+		o->tend = nd->term_end;
 		if (g) {
 			char w[8] = { 0 }, mk[8] = { 0 };
 			o->glue = 1;
@@ -1106,7 +1109,7 @@ int hz_format_plan(struct hz_format *f)
 			else if (nd->tlen == 0)
 				o->kind = OP_GENERIC;
 			else
-				o->kind = o->t[0] == ' ' ? OP_TOKEN_SP : OP_TOKEN_C;
+				o->kind = o->t[0] != ' ' ? OP_TOKEN_C : nd->tlen == 1 ? OP_TOKEN_SP1 : OP_TOKEN_SP;
 			break;
 		case LFM_TEXT:
 			if (nd->term_end)
@@ -1223,7 +1226,7 @@ static long glue_at(const struct hz_format *f, const struct hz_lf_node *g, const
 
 /* The glue after op o's field, met at pos right after a value (so its
  * leading separator prints): where it ends, or -1. */
-static inline long glue_after(const struct hz_format *f, const struct hz_lf_op *o, const char *p, size_t n,
+static inline __attribute__((always_inline)) long glue_after(const struct hz_format *f, const struct hz_lf_op *o, const char *p, size_t n,
 			      size_t pos)
 {
 	if (o->glen == 1 && pos < n) {
@@ -1325,32 +1328,35 @@ static inline uint64_t nondigits8(uint64_t w)
 
 /* The run of digits and dots at s, when it is a dotted IPv4 that ipv4_len
  * reads whole (four parts of one to three digits, none above 255): its
- * length; else 0. Reads 16 bytes at s. */
+ * length; else 0. Reads 16 bytes at s. The shape is checked on the masks
+ * of digits and dots, and the three-digit parts against "255" bytewise,
+ * all at once: no per-part loads or branches. */
 static inline size_t ipv4_run16(const char *s)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
 	unsigned dots = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
-	unsigned run = digits16(x) | dots;
-	unsigned e = (unsigned)__builtin_ctz(~run), d1, d2, d3, r, bad;
+	unsigned dg = digits16(x);
+	unsigned e = (unsigned)__builtin_ctz(~(dg | dots)), in, r, bad, t3;
+	unsigned g2, e2, g5, e5;
 
-	if (e > 15)
-		return 0;
-	dots &= (1u << e) - 1;
+	/* e = 16 when the run fills the window (bit 16 of ~ is set) */
+	in = (1u << e) - 1;
+	dots &= in;
+	dg &= in;
 	r = dots & (dots - 1);
-	if (!dots || !r || !(r & (r - 1)) || ((r & (r - 1)) & ((r & (r - 1)) - 1)))
-		return 0;
-	d1 = (unsigned)__builtin_ctz(dots);
-	d2 = (unsigned)__builtin_ctz(r);
-	d3 = (unsigned)__builtin_ctz(r & (r - 1));
-	/* part lengths 1..3 */
-	bad = (d1 - 1 > 2) | (d2 - d1 - 2 > 2) | (d3 - d2 - 2 > 2) | (e - d3 - 2 > 2);
-	if (bad)
-		return 0;
-	/* a three-digit part must not exceed 255 */
-#define HZ_V3(st) ((unsigned)(s[st] - '0') * 100 + (unsigned)(s[(st) + 1] - '0') * 10 + (unsigned)(s[(st) + 2] - '0'))
-	bad = ((d1 == 3) & (HZ_V3(0) > 255)) | ((d2 - d1 == 4) & (HZ_V3(d1 + 1) > 255)) |
-	      ((d3 - d2 == 4) & (HZ_V3(d2 + 1) > 255)) | ((e - d3 == 4) & (HZ_V3(d3 + 1) > 255));
-#undef HZ_V3
+	r &= r - 1;
+	/* three dots exactly, neither first nor last nor two together, and
+	 * no four digits in a row: four parts of one to three digits */
+	bad = (e > 15) | !r | ((r & (r - 1)) != 0) | (dots & 1) | ((dots & ((in + 1) >> 1)) != 0) |
+	      ((dots & (dots >> 1)) != 0) | ((dg & (dg >> 1) & (dg >> 2) & (dg >> 3)) != 0);
+	/* the first digit of each three-digit part: above "255" when
+	 * c0 > '2', or c0 == '2' and (c1 > '5', or c1 == '5' and c2 > '5') */
+	t3 = dg & (dg >> 1) & (dg >> 2);
+	g2 = mask16(_mm_cmpgt_epi8(x, _mm_set1_epi8('2')));
+	e2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('2')));
+	g5 = mask16(_mm_cmpgt_epi8(x, _mm_set1_epi8('5')));
+	e5 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8('5')));
+	bad |= (t3 & (g2 | (e2 & ((g5 | (e5 & (g5 >> 1))) >> 1)))) != 0;
 	return bad ? 0 : e;
 }
 
@@ -1778,31 +1784,40 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			unsigned k = o->run;
 #ifdef HZ_WIDE
 			/* the non-digits of a 16-byte window of the line, read
-			 * once for the several integers it holds (bits 16 and up
-			 * set: the window ends there); base - 16 forces a load */
-			size_t base = pos - 16;
-			unsigned nd = 0;
+			 * once for the several integers it holds: bit i is
+			 * p[pos + i], for i < left; the bits from left on are
+			 * set, so that the count of digits stops there (the
+			 * window's upper half is set by ~, and shifting right by
+			 * what was taken keeps it at left) */
+			unsigned nd = ~0u, left = 0;
 #endif
 			for (;;) {
 #ifdef HZ_WIDE
-				size_t off = pos - base;
-				unsigned er = off < 16 ? (unsigned)__builtin_ctz(nd >> off) : 16;
-				if (off + er >= 16) {
-					/* the digits may go on past the window */
+				unsigned er = (unsigned)__builtin_ctz(nd);
+				if (er >= left) {
+					/* the window is spent: the digits may go on */
 					if (n - pos < 16)
 						goto int_short;
-					base = pos;
 					nd = ~digits16(load16(p + pos));
+					left = 16;
 					er = (unsigned)__builtin_ctz(nd);
 				}
-				if (er == 0) {
-					/* a sign, or no integer */
-					if ((e = int_end(p, n, pos)) == 0)
-						return fail(c, o->node, pos, W_INT);
-				} else if (er == 16) {
-					e = skip_digits(p, pos + 16, n);
-				} else {
+				if (er - 1u < left - 1u) {
+					/* digits, then a non-digit inside the window */
 					e = pos + er;
+					nd >>= er + 1;
+					left -= er + 1;
+				} else {
+					/* a sign or no integer (er = 0), or digits to the
+					 * window's end (er = 16): the next one reloads */
+					if (er == 0) {
+						if ((e = int_end(p, n, pos)) == 0)
+							return fail(c, o->node, pos, W_INT);
+					} else {
+						e = skip_digits(p, pos + 16, n);
+					}
+					nd = ~0u;
+					left = 0;
 				}
 				if (0) {
 int_short:
@@ -1874,6 +1889,12 @@ int_short:
 			pos = (size_t)x;
 			lis = c->lis;
 			continue;
+		case OP_TOKEN_SP1:
+			/* ends at the first space, which is all of its
+			 * terminator: one candidate, no more to compare */
+			if ((e = find1(p, pos, n, ' ')) >= n)
+				return fail(c, o->node, pos, W_TOKEN);
+			goto token;
 		case OP_TOKEN_SP:
 			/* ends at the first space: one candidate */
 			e = find1(p, pos, n, ' ');
@@ -1909,7 +1930,7 @@ int_short:
 			/* the terminator with the closing quote in front */
 			if (pos >= n || p[pos] != '"')
 				return fail(c, o->node, pos, W_QUOTE);
-			if (f->nodes[o->node].term_end) {
+			if (o->tend) {
 				if (n - pos < o->tl + 2 || memcmp(p + n - o->tl - 1, o->t - 1, o->tl + 1) != 0)
 					return fail(c, o->node, pos, W_UNTERM);
 				e = n - o->tl - 1;
