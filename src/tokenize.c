@@ -142,23 +142,6 @@ static inline size_t skip_digits(const char *p, size_t i, size_t n)
 	return i;
 }
 
-/* First index in [i, n) that is neither a hex digit nor ':', or n. */
-static inline size_t skip_hexcolon(const char *p, size_t i, size_t n)
-{
-#ifdef HZ_SSE2
-	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8(':' + 1);
-	const __m128i alo = _mm_set1_epi8('a' - 1), ahi = _mm_set1_epi8('f' + 1), k20 = _mm_set1_epi8(0x20);
-
-	HZ_SCAN(_mm_xor_si128(_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi)),
-					    _mm_and_si128(_mm_cmpgt_epi8(_mm_or_si128(x, k20), alo),
-							  _mm_cmplt_epi8(_mm_or_si128(x, k20), ahi))),
-			      _mm_set1_epi8(-1)));
-#endif
-	while (i < n && (is_xdigit(p[i]) || p[i] == ':'))
-		i++;
-	return i;
-}
-
 /* First e in [from, lim) where p[e..] starts with t (tl > 0), or -1. */
 static inline long find_term(const char *p, size_t n, size_t from, size_t lim, const char *t, size_t tl)
 {
@@ -326,7 +309,7 @@ static inline int ip_ok_hexmask(uint64_t cm, size_t l)
 	return dbl ? ng <= 7 : ng == 8;
 }
 
-/* The end of the run of hex digits and ':' from pos, as skip_hexcolon, and in
+/* The end of the run of hex digits and ':' from pos, and in
  * *cm its ':' among the first 64 bytes (bit j for pos + j; bits past the run
  * are not meaningful). */
 static inline size_t hexcolon_run(const char *p, size_t pos, size_t n, uint64_t *cm)
