@@ -20,7 +20,8 @@ struct slot {
 	struct rec *rec;
 };
 
-#define RECENT 16
+#define RECENT_BITS 6
+#define RECENT (1u << RECENT_BITS)
 
 struct hz_countmap {
 	size_t nvals;
@@ -225,8 +226,9 @@ static inline size_t recent_slot(const char *p, size_t n)
 	else if (n >= 4)
 		w = rd32(p) | rd32(p + n - 4) << 32;
 	else
-		w = n ? (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n - 1] << 8 : 0;
-	return (size_t)(((w ^ n) * 0x9e3779b97f4a7c15ull) >> 60);
+		w = n ? (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+			(uint64_t)(unsigned char)p[n - 1] << 16 : 0;
+	return (size_t)(((w ^ n) * 0x9e3779b97f4a7c15ull) >> (64 - RECENT_BITS));
 }
 
 uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n)
