@@ -40,8 +40,10 @@ static int64_t rotation(const char *p, size_t *base_n)
 	for (i = n; i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9'; i--)
 		;
 	/* logrotate counts from 1 without leading zeros: split(1)'s x.00,
-	 * x.01 are not a rotated set */
-	if (i < n && i > 0 && p[i - 1] == '.' && n - i <= 6 && p[i] != '0' && all_digits(p + i, n - i)) {
+	 * x.01 are not a rotated set; nor are names that end in digits
+	 * before the dot, as per-host files named by address (10.0.0.1) */
+	if (i < n && i > 1 && p[i - 1] == '.' && n - i <= 6 && p[i] != '0' && all_digits(p + i, n - i)
+	    && !(p[i - 2] >= '0' && p[i - 2] <= '9')) {
 		*base_n = i - 1;
 		return -strtoll(p + i, NULL, 10);           /* .10 before .1 */
 	}
