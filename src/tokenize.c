@@ -1773,6 +1773,40 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 			 * window's upper half is set by ~, and shifting right by
 			 * what was taken keeps it at left) */
 			unsigned nd = ~0u, left = 0;
+
+			if (n - pos >= 32) {
+				/* the whole run from one 32-byte window: bit i of
+				 * w is p[pos + i] not a digit (bit 32 stands for
+				 * the window's end); each integer runs from s to
+				 * the next set bit, which must be its glue. A
+				 * sign, an empty integer or digits to the window's
+				 * end go on in the loop below, from that integer */
+				uint64_t w = (uint64_t)(uint32_t)~(digits16(load16(p + pos)) |
+								   digits16(load16(p + pos + 16)) << 16) |
+					     (1ull << 32);
+				const char *b = p + pos;
+				const struct hz_lf_op *last = o + k;
+				size_t s = 0, er;
+				for (;;) {
+					er = (size_t)__builtin_ctzll(w);
+					if (er == s || er == 32)
+						break;
+					m->v[o->field].p = b + s;
+					m->v[o->field].n = er - s;
+					if (o == last) {
+						e = pos + er;
+						goto glue;
+					}
+					/* er < 32 <= n - pos: b[er] is in the line */
+					if (b[er] != o->g0)
+						return fail(c, o->node + 1u, pos + er, W_GLUE);
+					s = er + 1;
+					w &= w - 1;
+					o++;
+				}
+				k = (unsigned)(last - o);
+				pos += s;
+			}
 #endif
 			for (;;) {
 #ifdef HZ_WIDE
