@@ -2,6 +2,7 @@
 #include "halyze/countmap.h"
 #include "halyze/status.h"
 #include "bigmem.h"
+#include "halyze/str.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -95,21 +96,6 @@ static uint64_t hash_key(const char *p, size_t n)
 	}
 	h = mix(h ^ w);
 	return h ? h : 1;
-}
-
-/* Whether two keys of n bytes are equal: short ones without a call. */
-static inline int key_eq(const char *a, const char *b, size_t n)
-{
-	if (n > 16)
-		return memcmp(a, b, n) == 0;
-	if (n >= 8)
-		return rd64(a) == rd64(b) && rd64(a + n - 8) == rd64(b + n - 8);
-	if (n >= 4)
-		return rd32(a) == rd32(b) && rd32(a + n - 4) == rd32(b + n - 4);
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
 }
 
 struct hz_countmap *hz_countmap_new(size_t nvals)
@@ -207,7 +193,7 @@ static struct rec *lookup(const struct hz_countmap *m, const char *key, size_t n
 			*slot = i;
 			return NULL;
 		}
-		if (s->hash == h && s->rec->n == n && key_eq(rec_key(m, s->rec), key, n))
+		if (s->hash == h && s->rec->n == n && hz_eq_short(rec_key(m, s->rec), key, n))
 			return s->rec;
 		i = (i + 1) & m->mask;
 	}
@@ -238,7 +224,7 @@ uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n)
 
 	/* a key met lately: no hashing, no probing, and no more registers
 	 * than this needs */
-	if (l && l->n == n && key_eq(rec_key(m, l), key, n))
+	if (l && l->n == n && hz_eq_short(rec_key(m, l), key, n))
 		return l->vals;
 	return get_slow(m, key, n, k);
 }

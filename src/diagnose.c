@@ -421,30 +421,6 @@ int hz_diag_flush(struct hz_diag *d)
 	return rc;
 }
 
-/* Whether a frontend name equals a row's (n <= 64 bytes): words, not a call. */
-static inline int fe_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-
-	if (n > 16)
-		return memcmp(a, b, n) == 0;
-	if (n >= 8) {
-		memcpy(&x, a, 8); memcpy(&y, b, 8);
-		memcpy(&u, a + n - 8, 8); memcpy(&v, b + n - 8, 8);
-		return x == y && u == v;
-	}
-	if (n >= 4) {
-		uint32_t x4, y4, u4, v4;
-		memcpy(&x4, a, 4); memcpy(&y4, b, 4);
-		memcpy(&u4, a + n - 4, 4); memcpy(&v4, b + n - 4, 4);
-		return x4 == y4 && u4 == v4;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
-}
-
 /* The row of (the bucket of ms, fe) for summary s; NULL when fe is too long
  * for a row (the caller then counts in the summary directly) or on error
  * (*rc set). */
@@ -462,9 +438,9 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 		d->b_lo = b * s->bucket_ms;
 		d->b_hi = d->b_lo + s->bucket_ms;
 	}
-	if (w && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n))
+	if (w && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n))
 		return w;
-	if ((w = d->prev) && w->used && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n)) {
+	if ((w = d->prev) && w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
 		d->prev = d->cur;
 		return d->cur = w;
 	}
@@ -473,7 +449,7 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 		return NULL;
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		w = &d->rows[i];
-		if (w->used && w->bucket == b && w->fe_n == fe.n && fe_eq(w->fe, fe.p, fe.n))
+		if (w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n))
 			return d->cur = w;
 	}
 	w = &d->rows[d->next_row++ % HZ_DIAG_ROWS];
@@ -728,7 +704,7 @@ static int64_t line_ms(struct hz_diag *d, struct hz_str v)
 {
 	int64_t ms;
 
-	if (v.n == 24 && d->date_valid && fe_eq(v.p, d->date_key, 16) && v.p[16] == d->date_key[16] && v.p[17] == ':'
+	if (v.n == 24 && d->date_valid && hz_eq_short(v.p, d->date_key, 16) && v.p[16] == d->date_key[16] && v.p[17] == ':'
 	    && v.p[20] == '.') {
 		const char *q = v.p + 18;
 		if (q[0] >= '0' && q[0] <= '6' && q[1] >= '0' && q[1] <= '9' && q[3] >= '0' && q[3] <= '9'
@@ -952,9 +928,11 @@ const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d)
 /* Adds the handshakes table `from` remembers (oldest first) to `to`. */
 static int carry_table(struct table *to, const struct table *from, int64_t window)
 {
-	/* one allocation for the union, not a doubling after each half */
-	if ((to->count + from->count + 1) * 4 > (to->mask + 1) * 3
-	    && (to->count + from->count < to->max ? table_resize(to, to->count + from->count) : 0))
+	/* one allocation for the union, not a doubling after each half (the
+	 * cap evicts beyond max: no need to make room for more) */
+	size_t want = to->count + from->count;
+
+	if (want < to->max && (want + 1) * 4 > (to->mask + 1) * 3 && table_resize(to, want))
 		return -1;
 	for (size_t i = 0; i < from->qlen; i++) {
 		const struct fifo_ent *e = &from->q[(from->qhead + i) % from->qcap];

@@ -158,9 +158,10 @@ static int plan_input(struct pscan *ps, size_t i, uint64_t slice_bytes, unsigned
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= 2 * slice_bytes
 		    && pread(fd, magic, 2, 0) == 2 && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
 			size = (uint64_t)sb.st_size;
+			uint64_t lim = max_slices && max_slices < 256 ? max_slices : 256;
 			k = size / slice_bytes;
-			if (k > (max_slices && max_slices < 256 ? max_slices : 256))
-				k = max_slices && max_slices < 256 ? max_slices : 256;
+			if (k > lim)
+				k = lim;
 		}
 	}
 	for (uint64_t j = 0, start = 0; j < k; j++) {

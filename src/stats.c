@@ -146,7 +146,6 @@ static int tables(struct hz_summary *s, const struct hz_stats_binding *b, const 
 	return 0;
 }
 
-
 static int count(struct hz_countmap *m, struct hz_str k)
 {
 	uint64_t *c = hz_countmap_get(m, k.p, k.n);

@@ -26,6 +26,31 @@ static inline int hz_str_eq(struct hz_str s, const char *lit)
 	return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
 }
 
+/* memcmp(a, b, n) == 0 for the short keys of the hot paths: two
+ * overlapping compares of 8 or 4 bytes, never outside [a, a + n) or
+ * [b, b + n), and no call up to 16 bytes. */
+static inline int hz_eq_short(const char *a, const char *b, size_t n)
+{
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		unsigned long long x, y, u, v;
+		memcpy(&x, a, 8); memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8); memcpy(&v, b + n - 8, 8);
+		return x == y && u == v;
+	}
+	if (n >= 4) {
+		unsigned x, y, u, v;
+		memcpy(&x, a, 4); memcpy(&y, b, 4);
+		memcpy(&u, a + n - 4, 4); memcpy(&v, b + n - 4, 4);
+		return x == y && u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* memcpy of n bytes for the short keys of the hot paths: two overlapping
  * moves of 8 or 4 bytes, never outside [src, src + n), and no call. */
 static inline void hz_copy_short(char *dst, const char *src, size_t n)
