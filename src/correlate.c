@@ -9,27 +9,16 @@ const char *const hz_series_status[HZ_STATUS_CLASSES] = {
 	"status:1xx", "status:2xx", "status:3xx", "status:4xx", "status:5xx", "status:other"
 };
 
-/* HAProxy's first termination-state characters, in its documentation's order. */
-static const char term_chars[HZ_TERM_CAUSES - 1] = { '-', 'C', 'S', 'P', 'L', 'R', 'I', 'D', 'U', 'K', 'c', 's' };
+/* HAProxy's first termination-state characters, in its documentation's
+ * order (hz_series_term's), each as 1 + its index. */
+const unsigned char hz_series_term_of[256] = {
+	['-'] = 1, ['C'] = 2, ['S'] = 3, ['P'] = 4, ['L'] = 5, ['R'] = 6, ['I'] = 7, ['D'] = 8, ['U'] = 9, ['K'] = 10,
+	['c'] = 11, ['s'] = 12
+};
 const char *const hz_series_term[HZ_TERM_CAUSES] = {
 	"term:-", "term:C", "term:S", "term:P", "term:L", "term:R", "term:I", "term:D", "term:U", "term:K",
 	"term:c", "term:s", "term:?"
 };
-
-size_t hz_series_status_class(const char *p, size_t n)
-{
-	if (n == 3 && p[0] >= '1' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')
-		return (size_t)(p[0] - '1');
-	return HZ_STATUS_CLASSES - 1;
-}
-
-size_t hz_series_term_cause(const char *p, size_t n)
-{
-	for (size_t k = 0; n && k < HZ_TERM_CAUSES - 1; k++)
-		if (p[0] == term_chars[k])
-			return k;
-	return HZ_TERM_CAUSES - 1;
-}
 
 const char *hz_series_breakdown(const char *name)
 {

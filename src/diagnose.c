@@ -755,7 +755,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line)
 {
 	int64_t ms = INT64_MIN;
-	struct hz_str fe = val(m, b->frontend), client = val(m, b->client);
+	struct hz_str fe = val(m, b->frontend), client, st = val(m, b->status), ts = val(m, b->term);
 	struct hz_str has, res, used, sslv, subject;
 	struct row *w = NULL;
 	int tls, identity = 0, rc = 0;
@@ -766,7 +766,7 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		d->owner = s;
 	}
 	d->seq++;
-	if ((rc = drain(d, 0)))
+	if ((d->tq_len | d->gq_len) && (rc = drain(d, 0)))
 		return rc;
 	if (!fe.p && proxy)
 		fe = hz_str_make(proxy, strlen(proxy));
@@ -780,28 +780,30 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 		w = row_for(d, s, ms, fe, &rc);
 		if (rc)
 			return rc;
-		if (w)
+		/* requests, and the breakdowns behind the charts over time (HTML
+		 * report): in the row, or in the summary when there is none */
+		if (w) {
 			w->c[0]++;
-		else if (hz_summary_series(s, ms, fe.p ? fe.p : "", fe.n, HZ_SERIES_REQUESTS, 1))
+			if (st.p)
+				w->c[COL_STATUS + hz_series_status_class(st.p, st.n)]++;
+			if (ts.p)
+				w->c[COL_TERM + hz_series_term_cause(ts.p, ts.n)]++;
+		} else if (count_col(s, NULL, ms, fe, 0)
+			   || (st.p && count_col(s, NULL, ms, fe, COL_STATUS + hz_series_status_class(st.p, st.n)))
+			   || (ts.p && count_col(s, NULL, ms, fe, COL_TERM + hz_series_term_cause(ts.p, ts.n)))) {
 			return HZ_ENOMEM;
-		/* the breakdowns behind the charts over time (HTML report) */
-		if (b->status >= 0 && !m->empty[b->status]
-		    && count_col(s, w, ms, fe, COL_STATUS + hz_series_status_class(m->v[b->status].p, m->v[b->status].n)))
-			return HZ_ENOMEM;
-		if (b->term >= 0 && !m->empty[b->term]
-		    && count_col(s, w, ms, fe, COL_TERM + hz_series_term_cause(m->v[b->term].p, m->v[b->term].n)))
-			return HZ_ENOMEM;
+		}
 	}
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
-	{
-		struct hz_str rq = val(m, b->request), ts = val(m, b->term);
-		if ((rq.n == 8 && memcmp(rq.p, "<BADREQ>", 8) == 0)
-		    || (ts.n >= 2 && (ts.p[0] == 'C' || ts.p[0] == 'c') && ts.p[1] == 'R'))
-			if ((rc = hit(d, s, w, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
-				return rc;
+	if ((ts.n >= 2 && (ts.p[0] | 0x20) == 'c' && ts.p[1] == 'R') || (b->request >= 0 && m->v[b->request].n == 8
+	    && !m->empty[b->request] && memcmp(m->v[b->request].p, "<BADREQ>", 8) == 0)) {
+		client = val(m, b->client);
+		if ((rc = hit(d, s, w, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
+			return rc;
 	}
 	if (!b->verdict)
 		return 0;
+	client = val(m, b->client);
 
 	has = val(m, b->has_crt);
 	res = val(m, b->resumed);

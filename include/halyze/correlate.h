@@ -46,9 +46,20 @@ enum { HZ_STATUS_CLASSES = 6, HZ_TERM_CAUSES = 13 };
 extern const char *const hz_series_status[HZ_STATUS_CLASSES];
 extern const char *const hz_series_term[HZ_TERM_CAUSES];
 /* The index in hz_series_status of a status code, and in hz_series_term of
- * a termination state. */
-size_t hz_series_status_class(const char *p, size_t n);
-size_t hz_series_term_cause(const char *p, size_t n);
+ * a termination state: inline, as they run on every line. */
+static inline size_t hz_series_status_class(const char *p, size_t n)
+{
+	if (n == 3 && p[0] >= '1' && p[0] <= '5' && (unsigned)(p[1] - '0') <= 9 && (unsigned)(p[2] - '0') <= 9)
+		return (size_t)(p[0] - '1');
+	return HZ_STATUS_CLASSES - 1;
+}
+/* 1 + the index of each known first character, 0 for the others */
+extern const unsigned char hz_series_term_of[256];
+static inline size_t hz_series_term_cause(const char *p, size_t n)
+{
+	unsigned k = n ? hz_series_term_of[(unsigned char)p[0]] : 0;
+	return k ? k - 1 : HZ_TERM_CAUSES - 1;
+}
 /* The library's own pointer for a breakdown series name (series keep names
  * by pointer), or NULL when name is not one. */
 const char *hz_series_breakdown(const char *name);
