@@ -8,7 +8,8 @@
  * HZ_FAILMALLOC_TRAP=1 raise SIGTRAP at each failure (under gdb: its backtrace)
  *
  * malloc, calloc, realloc (to a non-zero size), posix_memalign,
- * aligned_alloc and memalign count; free never fails. The real allocator is
+ * aligned_alloc and memalign count, and anonymous mmap (halyze maps its
+ * large tables itself, src/bigmem.c); free never fails. The real allocator is
  * glibc's (__libc_malloc & co., which glibc exports for exactly this), so
  * the shim needs no dlsym and no allocation of its own. It must not be
  * loaded into a sanitized binary: ASan owns malloc there.
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 void *__libc_malloc(size_t n);
@@ -138,4 +141,13 @@ int posix_memalign(void **out, size_t align, size_t n)
 		return ENOMEM;
 	*out = p;
 	return 0;
+}
+
+/* Only calls through the PLT come here: glibc's own mappings (malloc's big
+ * blocks, thread stacks) do not. The real one is the system call. */
+void *mmap(void *addr, size_t n, int prot, int flags, int fd, off_t off)
+{
+	if ((flags & MAP_ANONYMOUS) && must_fail(n))
+		return MAP_FAILED;
+	return (void *)syscall(SYS_mmap, addr, n, prot, flags, fd, off);
 }

@@ -9,7 +9,8 @@
 #     with exactly the output of a normal run;
 #   - only the Nth (memory back at once): the same two outcomes.
 # Never a crash, a hang, another status or a wrong output with status 0.
-# Then the big allocations alone: the reader's buffer, and tables growing.
+# Then the big allocations alone: the reader's buffer, and tables growing
+# (the diagnosis' too, which halyze maps itself).
 # Usage: oom.sh HALYZE JGET SOURCE_DIR [JDIFF] (HZ_PLAIN, HZ_FAILMALLOC_SO in the environment)
 set -u
 src=$3
@@ -109,6 +110,32 @@ for n in $(seq 2 "$big"); do
   LD_PRELOAD=$so HZ_FAILMALLOC_MIN=65536 HZ_FAILMALLOC=$n timeout 30 "$hz" --format httplog --json "$W/servers.log" > /dev/null 2> "$W/err"; st=$?
   expect 70 "20000 servers, big allocation $n: exit ($(head -c 200 "$W/err"))" "$st"
   grep -qE '^halyze: (.*: )?(out of memory|cannot allocate)' "$W/err" && ok || bad "20000 servers, big allocation $n: message: $(head -c 300 "$W/err")"
+done
+
+# the diagnosis' tables past 256 KiB, mapped by halyze itself (src/bigmem.c;
+# the shim fails anonymous mmap too): 30000 TLS lines, each from its own
+# client, half of them full handshakes with a certificate (remembered for
+# session tracing), half resumptions without one (a rule's groups)
+FMT='%ci:%cp [%tr] %ft %ST {%[ssl_fc_has_crt],%[ssl_fc_is_resumed],%[ssl_c_used],%{+Q}[ssl_c_s_dn(cn)],%[ssl_c_serial,hex]}'
+awk 'BEGIN { for (i = 0; i < 30000; i++)
+  printf "10.%d.%d.%d:4000 [27/Nov/2026:04:16:05.870] fe~ 200 {%d,%d,1,\"user%d\",%04X}\n",
+    int(i / 65536) % 256, int(i / 256) % 256, i % 256, (i + 1) % 2, i % 2, int(i / 2), int(i / 2) }' > "$W/tls.log"
+"$hz" --format "$FMT" --json "$W/tls.log" > "$W/tls.want" 2> /dev/null; st=$?
+expect 0 "30000 TLS lines: normal run" "$st"
+expect 15000 "30000 TLS lines: full handshakes with a certificate" "$("$2" "$W/tls.want" tls full_with_cert)"
+expect 15000 "30000 TLS lines: resumed without a certificate" "$("$2" "$W/tls.want" tls resumed_without_cert)"
+for j in 1 2; do
+  LD_PRELOAD=$so HZ_FAILMALLOC_MIN=262144 HZ_FAILMALLOC_LOG=$W/count "$hz" -j $j --format "$FMT" --json "$W/tls.log" > /dev/null 2>&1
+  big=$(cat "$W/count")
+  [ "$big" -ge 3 ] && ok || bad "30000 TLS lines, -j $j: only $big allocations of 256 KiB or more"
+  for n in $(seq 1 "$big"); do
+    for mode in "" ":1"; do
+      LD_PRELOAD=$so HZ_FAILMALLOC_MIN=262144 HZ_FAILMALLOC=$n$mode timeout 60 "$hz" -j $j --format "$FMT" --json "$W/tls.log" > "$W/out" 2> "$W/err"; st=$?
+      if [ "$st" = 70 ] && grep -qE '^halyze: (.*: )?(out of memory|cannot allocate)' "$W/err"; then ok
+      elif [ "$st" = 0 ] && cmp -s "$W/out" "$W/tls.want"; then ok
+      else bad "30000 TLS lines, -j $j, big allocation $n$mode: exit $st ($(head -c 200 "$W/err"))"; fi
+    done
+  done
 done
 
 echo "oom: $pass passed, $fail failed"
