@@ -400,6 +400,20 @@ int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src)
 	return 0;
 }
 
+int hz_countmap_merge_take(struct hz_countmap *dst, struct hz_countmap *src)
+{
+	/* into an empty map with the same settings: merging would rebuild src
+	 * key by key, each at a random place, and give the same map */
+	if (dst->count == 0 && dst->folded == 0 && dst->nvals == src->nvals && dst->cap == src->cap
+	    && dst->cap_col == src->cap_col && !dst->pruning && !src->pruning) {
+		struct hz_countmap t = *dst;
+		*dst = *src;
+		*src = t;
+		return 0;
+	}
+	return hz_countmap_merge(dst, src);
+}
+
 static int cmp_key(const struct hz_countmap_entry *a, const struct hz_countmap_entry *b)
 {
 	size_t n = a->n < b->n ? a->n : b->n;

@@ -224,7 +224,7 @@ static int join_part(struct pscan *ps, struct hz_summary *s, struct part *p, uin
 		*base += p->f.lines;
 	}
 	if (!rc && p->s)
-		rc = hz_summary_merge(s, p->s);
+		rc = hz_summary_merge_take(s, p->s);
 	if (p->rc && in->rc >= 0) {
 		in->rc = p->rc;
 		in->err = p->err;

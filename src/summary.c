@@ -389,7 +389,14 @@ int hz_summary_unparsed(struct hz_summary *s, const char *reason, const char *fi
 	return add_sample(s, reason, file, line, text, n);
 }
 
-static int merge_hits(struct hz_rule_hits *d, const struct hz_rule_hits *x)
+/* hz_countmap_merge, or its _take form when the source may be emptied
+ * (xt: the same map as x, writable) */
+static int merge_map(struct hz_countmap *d, const struct hz_countmap *x, struct hz_countmap *xt)
+{
+	return xt ? hz_countmap_merge_take(d, xt) : hz_countmap_merge(d, x);
+}
+
+static int merge_hits(struct hz_rule_hits *d, const struct hz_rule_hits *x, struct hz_rule_hits *xt)
 {
 	int rc;
 
@@ -398,13 +405,14 @@ static int merge_hits(struct hz_rule_hits *d, const struct hz_rule_hits *x)
 		d->first_ms = x->first_ms;
 	if (x->last_ms > d->last_ms)
 		d->last_ms = x->last_ms;
-	rc = hz_countmap_merge(d->groups, x->groups);
+	rc = merge_map(d->groups, x->groups, xt ? xt->groups : NULL);
 	for (size_t k = 0; k < x->nexamples && !rc; k++)
 		rc = add_example(d, x->examples[k].file, x->examples[k].line);
 	return rc;
 }
 
-int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
+/* own: src itself, writable, when its maps may be taken; NULL else */
+static int merge(struct hz_summary *dst, const struct hz_summary *src, struct hz_summary *own)
 {
 	int rc = 0;
 
@@ -438,19 +446,19 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 		const struct hz_sample *x = &src->samples[i];
 		rc = add_sample(dst, x->reason, x->file, x->line, x->text, x->n);
 	}
-	if (!rc) rc = hz_countmap_merge(dst->unparsed_reasons, src->unparsed_reasons);
-	if (!rc) rc = hz_countmap_merge(dst->frontends, src->frontends);
-	if (!rc) rc = hz_countmap_merge(dst->status, src->status);
-	if (!rc) rc = hz_countmap_merge(dst->termination, src->termination);
-	if (!rc) rc = hz_countmap_merge(dst->servers, src->servers);
-	if (!rc) rc = hz_countmap_merge(dst->connerr_messages, src->connerr_messages);
-	if (!rc) rc = hz_countmap_merge(dst->connerr_frontends, src->connerr_frontends);
-	if (!rc) rc = hz_countmap_merge(dst->message_kinds, src->message_kinds);
-	if (!rc) rc = hz_countmap_merge(dst->urls, src->urls);
-	if (!rc) rc = hz_countmap_merge(dst->clients, src->clients);
-	if (!rc) rc = hz_countmap_merge(dst->captures, src->captures);
-	if (!rc) rc = hz_countmap_merge(dst->subjects, src->subjects);
-	if (!rc) rc = hz_countmap_merge(dst->issuers, src->issuers);
+	if (!rc) rc = merge_map(dst->unparsed_reasons, src->unparsed_reasons, own ? own->unparsed_reasons : NULL);
+	if (!rc) rc = merge_map(dst->frontends, src->frontends, own ? own->frontends : NULL);
+	if (!rc) rc = merge_map(dst->status, src->status, own ? own->status : NULL);
+	if (!rc) rc = merge_map(dst->termination, src->termination, own ? own->termination : NULL);
+	if (!rc) rc = merge_map(dst->servers, src->servers, own ? own->servers : NULL);
+	if (!rc) rc = merge_map(dst->connerr_messages, src->connerr_messages, own ? own->connerr_messages : NULL);
+	if (!rc) rc = merge_map(dst->connerr_frontends, src->connerr_frontends, own ? own->connerr_frontends : NULL);
+	if (!rc) rc = merge_map(dst->message_kinds, src->message_kinds, own ? own->message_kinds : NULL);
+	if (!rc) rc = merge_map(dst->urls, src->urls, own ? own->urls : NULL);
+	if (!rc) rc = merge_map(dst->clients, src->clients, own ? own->clients : NULL);
+	if (!rc) rc = merge_map(dst->captures, src->captures, own ? own->captures : NULL);
+	if (!rc) rc = merge_map(dst->subjects, src->subjects, own ? own->subjects : NULL);
+	if (!rc) rc = merge_map(dst->issuers, src->issuers, own ? own->issuers : NULL);
 	dst->tables |= src->tables;
 	for (int t = 0; t < HZ_TIMER_COUNT && !rc; t++) {
 		if (!src->timers[t])
@@ -460,11 +468,11 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 		hz_sketch_merge(dst->timers[t], src->timers[t]);
 	}
 	dst->folded_loaded += src->folded_loaded;   /* the maps add their own */
-	if (!rc) rc = hz_countmap_merge(dst->tls.verify, src->tls.verify);
-	if (!rc) rc = hz_countmap_merge(dst->tls.cert_errors, src->tls.cert_errors);
-	if (!rc) rc = hz_countmap_merge(dst->tls.ca_errors, src->tls.ca_errors);
-	if (!rc) rc = hz_countmap_merge(dst->tls.untraced_reasons, src->tls.untraced_reasons);
-	if (!rc) rc = hz_countmap_merge(dst->series, src->series);
+	if (!rc) rc = merge_map(dst->tls.verify, src->tls.verify, own ? own->tls.verify : NULL);
+	if (!rc) rc = merge_map(dst->tls.cert_errors, src->tls.cert_errors, own ? own->tls.cert_errors : NULL);
+	if (!rc) rc = merge_map(dst->tls.ca_errors, src->tls.ca_errors, own ? own->tls.ca_errors : NULL);
+	if (!rc) rc = merge_map(dst->tls.untraced_reasons, src->tls.untraced_reasons, own ? own->tls.untraced_reasons : NULL);
+	if (!rc) rc = merge_map(dst->series, src->series, own ? own->series : NULL);
 	dst->tls.lines += src->tls.lines;
 	dst->tls.full_with_cert += src->tls.full_with_cert;
 	dst->tls.full_without_cert += src->tls.full_without_cert;
@@ -476,19 +484,31 @@ int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
 	dst->tls.resumed_traced += src->tls.resumed_traced;
 	dst->tls.resumed_untraced += src->tls.resumed_untraced;
 	for (int r = 0; r < HZ_RULE_BUILTIN_COUNT && !rc; r++)
-		rc = merge_hits(&dst->hits[r], &src->hits[r]);
+		rc = merge_hits(&dst->hits[r], &src->hits[r], own ? &own->hits[r] : NULL);
 	for (size_t k = 0; k < src->nuser && !rc; k++) {
 		const struct hz_user_rule *u = &src->user[k];
 		long d = hz_summary_user_rule(dst, u->name, u->severity, u->explain, u->advice, u->group_by);
 		if (d < 0)
 			return HZ_ENOMEM;
 		dst->user[d].limit_errors += u->limit_errors;
-		rc = merge_hits(&dst->user[d].hits, &u->hits);
+		rc = merge_hits(&dst->user[d].hits, &u->hits, own ? &own->user[k].hits : NULL);
 	}
 	if (!rc)
 		rc = hz_summary_add_lint(dst, src->lint, src->nlint);
 	dst->partial |= src->partial;
+	if (own)   /* its cached series counters may now be dst's */
+		memset(own->series_cache, 0, sizeof(own->series_cache));
 	return rc;
+}
+
+int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src)
+{
+	return merge(dst, src, NULL);
+}
+
+int hz_summary_merge_take(struct hz_summary *dst, struct hz_summary *src)
+{
+	return merge(dst, src, src);
 }
 
 void hz_format_ms(char *buf, size_t cap, int64_t ms)

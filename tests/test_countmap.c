@@ -119,6 +119,43 @@ int main(void)
 		hz_countmap_free(m);
 	}
 
+	/* merge_take: into an empty map with the same settings, src's keys move
+	 * over and src is left empty; otherwise, a merge */
+	{
+		struct hz_countmap *src = hz_countmap_new(2), *dst = hz_countmap_new(2), *capped = hz_countmap_new(2);
+		const uint64_t *tv;
+		char tk[32];
+		for (int i = 0; i < 1000; i++) {
+			snprintf(tk, sizeof(tk), "k%d", i);
+			uint64_t *tc = hz_countmap_get(src, tk, strlen(tk));
+			tc[0] += (uint64_t)i;
+			tc[1] += 1;
+		}
+		hz_countmap_set_cap(capped, 5000, 0);
+		CHECK_EQ_INT(hz_countmap_merge_take(dst, src), 0);
+		CHECK_EQ_INT(hz_countmap_size(dst), 1000);
+		CHECK_EQ_INT(hz_countmap_size(src), 0);
+		tv = hz_countmap_find(dst, "k999", 4);
+		CHECK(tv && tv[0] == 999 && tv[1] == 1);
+		/* src is empty, usable and freeable; a second take adds up */
+		CHECK((tv = hz_countmap_get(src, "k999", 4)) != NULL);
+		hz_countmap_get(src, "k999", 4)[0] += 1;
+		hz_countmap_get(src, "new", 3)[1] += 5;
+		CHECK_EQ_INT(hz_countmap_merge_take(dst, src), 0);
+		CHECK_EQ_INT(hz_countmap_size(dst), 1001);
+		tv = hz_countmap_find(dst, "k999", 4);
+		CHECK(tv && tv[0] == 1000 && tv[1] == 1);
+		tv = hz_countmap_find(dst, "new", 3);
+		CHECK(tv && tv[0] == 0 && tv[1] == 5);
+		/* another cap: copied key by key, src untouched */
+		CHECK_EQ_INT(hz_countmap_merge_take(capped, dst), 0);
+		CHECK_EQ_INT(hz_countmap_size(capped), 1001);
+		CHECK_EQ_INT(hz_countmap_size(dst), 1001);
+		hz_countmap_free(src);
+		hz_countmap_free(dst);
+		hz_countmap_free(capped);
+	}
+
 	hz_countmap_free(a);
 	hz_countmap_free(b);
 	hz_countmap_free(c);

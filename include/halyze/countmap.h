@@ -49,6 +49,9 @@ void hz_countmap_add_folded(struct hz_countmap *m, uint64_t n);
 
 /* Adds every counter of src into dst (same nvals). Returns 0 or HZ_ENOMEM. */
 int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src);
+/* The same, where src may be left with any content (it is about to be
+ * freed): into an empty map, src's keys are taken as they are. */
+int hz_countmap_merge_take(struct hz_countmap *dst, struct hz_countmap *src);
 
 struct hz_countmap_entry {
 	const char *key;      /* NUL-terminated copy (may also hold NULs: use n) */

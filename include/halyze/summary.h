@@ -183,6 +183,9 @@ int hz_summary_unparsed(struct hz_summary *s, const char *reason, const char *fi
 /* Adds src into dst: the result is the summary of both inputs, files of dst
  * first. Returns 0 or HZ_ENOMEM. */
 int hz_summary_merge(struct hz_summary *dst, const struct hz_summary *src);
+/* The same, for a src about to be freed: its maps may move into dst as they
+ * are (when dst's are empty) instead of being copied key by key. */
+int hz_summary_merge_take(struct hz_summary *dst, struct hz_summary *src);
 
 /* Records one hit of a rule at time ms (INT64_MIN when unknown) on frontend
  * fe (for the series), in group (may be empty), found at file:line.
