@@ -10,6 +10,7 @@
 #   HZ_BENCH_SEED    generator seed (default 1)
 #   HZ_BENCH_RUNS    timed runs per command (default 5)
 #   HZ_BENCH_WARMUP  warm-up runs per command (default 1)
+#   HZ_BENCH_PAIRS   rounds of the paired timing of each target row (default 7; 0: none)
 # See bench/README.md for what each row measures and the targets.
 set -euo pipefail
 export LC_ALL=C
@@ -23,6 +24,7 @@ LINES=${HZ_BENCH_LINES:-2000000}
 SEED=${HZ_BENCH_SEED:-1}
 RUNS=${HZ_BENCH_RUNS:-5}
 WARMUP=${HZ_BENCH_WARMUP:-1}
+PAIRS=${HZ_BENCH_PAIRS:-7}
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 note() { echo "run.sh: $*" >&2; }
@@ -293,6 +295,54 @@ RESULTS=$DIR/results.md
 		}
 	}' "$MEANS" "$ROWS"
 } >"$RESULTS"
+
+# --- paired timing of the target rows ------------------------------------------
+# hyperfine runs all the runs of one command, then the next: on a machine
+# whose speed drifts (a shared VM), the two sides of a ratio are then timed
+# minutes apart. Here each target row and its reference run alternately,
+# one after the other, PAIRS rounds: each round gives a ratio, and the
+# median of those is reported beside the means' ratio.
+now_ns() { date +%s%N; }
+time_cmd() {  # command: seconds of one run
+	local t0 t1
+	t0=$(now_ns)
+	sh -c "$1" >/dev/null 2>&1
+	t1=$(now_ns)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }'
+}
+if [ "$PAIRS" -gt 0 ]; then
+	{
+		echo
+		echo "Paired timing: each target row and its reference, alternately, $PAIRS rounds;"
+		echo "ratio per round = reference time / row time; the median, the lowest and the highest."
+		echo
+		echo "| group | command | median ratio | lowest | highest | target |"
+		echo "|---|---|---:|---:|---:|---|"
+	} >>"$RESULTS"
+	for i in "${!R_NAME[@]}"; do
+		t=${R_TARGET[$i]}
+		[[ $t == ratio\>=* ]] || continue
+		refname=
+		for j in "${!R_NAME[@]}"; do
+			[ "${R_GROUP[$j]}" = "${R_GROUP[$i]}" ] && [ "${R_ROLE[$j]}" = ref ] && refname=${R_NAME[$j]}
+		done
+		[ -n "$refname" ] || continue
+		note "paired timing: ${R_NAME[$i]} against $refname"
+		ratios=()
+		for _ in $(seq "$PAIRS"); do
+			a=$(time_cmd "${CMD[$refname]}")
+			b=$(time_cmd "${CMD[${R_NAME[$i]}]}")
+			ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", a / b }')")
+		done
+		want=${t#ratio>=}
+		printf '%s\n' "${ratios[@]}" | sort -g | awk -v g="${R_GROUP[$i]}" -v nm="${R_NAME[$i]}" -v want="$want" '
+			{ r[NR] = $1 }
+			END {
+				med = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+				printf "| %s | %s | %.2f | %.2f | %.2f | ≥ %s× ref: %s |\n", g, nm, med, r[1], r[NR], want, (med >= want) ? "PASS" : "FAIL"
+			}' >>"$RESULTS"
+	done
+fi
 
 cat "$RESULTS"
 note "written to $RESULTS (raw: $JSON)"
