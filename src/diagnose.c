@@ -354,6 +354,9 @@ struct hz_diag {
 	struct hz_summary *owner;   /* where the rows' counts go */
 	struct cert_date dates[HZ_DIAG_DATES];
 	struct table by_sid, by_id;
+	/* the owner's counters of the untraced reasons, looked up once (most
+	 * resumptions of a long log stay untraced); cleared by hz_diag_flush */
+	uint64_t *why_count[4];
 	int64_t first_ms, max_ms;
 	/* consecutive lines share their date up to the minute, and often the
 	 * certificate: parse each once */
@@ -456,6 +459,8 @@ static int flush_row(struct hz_diag *d, struct row *w)
 int hz_diag_flush(struct hz_diag *d)
 {
 	int rc = d->owner ? drain(d, 1) : 0;
+
+	memset(d->why_count, 0, sizeof(d->why_count));
 
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		int r = flush_row(d, &d->rows[i]);
@@ -614,9 +619,15 @@ int hz_diag_cert_date(struct hz_str v, int64_t *ms)
 /* Links a resumed line to the full handshake it resumes, or says why not. */
 static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 {
-	const char *why;
+	static const char *const why[] = {
+		"anonymous client: no identity or session id to match",
+		"the original handshake may be before the scanned window",
+		"TLS 1.3: session ids are not on the wire, and no identity to match",
+		"no full handshake with this session or identity within the ticket lifetime",
+	};
 	struct slot *x;
 	int64_t w = d->o.ticket_lifetime_ms, ms = t->ms;
+	int k;
 
 	if (t->sid_key && (x = table_find(&d->by_sid, t->sid_key)) && links(&d->by_sid, x->ms, ms, w)) {
 		s->tls.resumed_traced++;
@@ -641,14 +652,19 @@ static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 	}
 	s->tls.resumed_untraced++;
 	if (!t->identity && !t->sid_key)
-		why = "anonymous client: no identity or session id to match";
+		k = 0;
 	else if (ms != INT64_MIN && t->first_ms != INT64_MAX && ms - t->first_ms < w)
-		why = "the original handshake may be before the scanned window";
+		k = 1;
 	else if (t->tls13 && !t->identity)
-		why = "TLS 1.3: session ids are not on the wire, and no identity to match";
+		k = 2;
 	else
-		why = "no full handshake with this session or identity within the ticket lifetime";
-	return count(s->tls.untraced_reasons, hz_str_make(why, strlen(why)));
+		k = 3;
+	if (s != d->owner)
+		return count(s->tls.untraced_reasons, hz_str_make(why[k], strlen(why[k])));
+	if (!d->why_count[k] && !(d->why_count[k] = hz_countmap_get(s->tls.untraced_reasons, why[k], strlen(why[k]))))
+		return HZ_ENOMEM;
+	(*d->why_count[k])++;
+	return 0;
 }
 
 static int run_top(struct hz_diag *d, const struct top *t)
