@@ -200,9 +200,37 @@ static int cap_cut(const struct table *t, size_t live, int64_t *cut)
 	return 0;
 }
 
-/* Moves the live handshakes into a new table, at most half full with room
- * for `extra` more: the next rebuild is a quarter of it or more away, so a
- * put pays for a few slots of this sequential pass. */
+/* Drops the dead in place, the table's size kept (once the log is longer
+ * than the window, each rebuild would otherwise fault in a fresh table):
+ * each live handshake is set again from its home, in one pass around the
+ * table from an empty slot. It only moves back, into room the dead left,
+ * and the pass starts outside every run of slots, so the runs ahead of it
+ * are still whole when it gets to them. */
+static void table_purge(struct table *t, int64_t cut)
+{
+	size_t start = 0, n = 0;
+
+	while (t->s[start].key)
+		start = (start + 1) & t->mask;
+	for (size_t k = 1; k <= t->mask; k++) {
+		size_t i = (start + k) & t->mask, j;
+		struct slot x = t->s[i];
+		if (!x.key)
+			continue;
+		t->s[i].key = 0;
+		if (!is_live(t, x.ms) || x.ms < cut)
+			continue;
+		for (j = x.key & t->mask; t->s[j].key; j = (j + 1) & t->mask)
+			;
+		t->s[j] = x;
+		n++;
+	}
+	t->count = n;
+}
+
+/* Keeps the live handshakes in a table at most half full with room for
+ * `extra` more: the next rebuild is a quarter of it or more away, so a put
+ * pays for a few slots of this sequential pass. */
 static int table_rebuild(struct table *t, size_t extra)
 {
 	size_t live = 0, ncap = 1024, n = 0;
@@ -217,6 +245,10 @@ static int table_rebuild(struct table *t, size_t extra)
 		live = t->max;
 	while (ncap / 2 < live + extra)
 		ncap *= 2;
+	if (ncap == t->mask + 1) {
+		table_purge(t, cut);
+		return 0;
+	}
 	if (!(ns = hz_big_calloc(ncap, sizeof(*ns))))
 		return -1;
 	for (size_t i = 0; i <= t->mask; i++) {
