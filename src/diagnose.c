@@ -78,11 +78,13 @@ void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
 
 /* ---- session tracing: a table of recent full handshakes, bounded by time ---- */
 
-/* Handshakes are never deleted one by one (a queue in put order and a
- * random delete per put, as the window moves, cost more than the rest of
- * the tracing): one older than the window is dead to every lookup, which
- * checks the table's horizon, and the dead are dropped when the table
- * fills up, in one pass that also sizes the table for the live ones. */
+/* The window is the ticket lifetime up to the newest handshake put, so a
+ * handshake dated before the table's horizon is dead, whenever it was
+ * logged. Handshakes are never deleted one by one (a queue in put order and
+ * a random delete per put, as the window moves, cost more than the rest of
+ * the tracing): lookups check the horizon, and the dead are dropped when
+ * the table fills up, in one pass that also sizes the table for the live
+ * ones. */
 struct slot {
 	uint64_t key;   /* 0 = empty */
 	int64_t ms;     /* the last put's date; undated: see UNDATED_END */
