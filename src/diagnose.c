@@ -78,23 +78,237 @@ void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b)
 
 /* ---- session tracing: a table of recent full handshakes, bounded by time ---- */
 
+/* The window is the ticket lifetime up to the newest handshake put, so a
+ * handshake dated before the table's horizon is dead, whenever it was
+ * logged. Handshakes are never deleted one by one (a queue in put order and
+ * a random delete per put, as the window moves, cost more than the rest of
+ * the tracing): lookups check the horizon, and the dead are dropped when
+ * the table fills up, in one pass that also sizes the table for the live
+ * ones. */
 struct slot {
 	uint64_t key;   /* 0 = empty */
-	int64_t ms;
+	int64_t ms;     /* the last put's date; undated: see UNDATED_END */
 };
 
-struct fifo_ent {
-	uint64_t key;
-	int64_t ms;
-};
+/* An undated handshake is kept as INT64_MIN + its rank among the undated
+ * puts: below every date (dates are years 0-9999, |ms| < 2^48), in put
+ * order among themselves (the cap drops the first put first), and never
+ * older than the window. */
+#define UNDATED_END (INT64_MIN / 2)
 
 struct table {
 	struct slot *s;
-	size_t mask, count;
-	struct fifo_ent *q;     /* insertion order, for eviction by age */
-	size_t qcap, qhead, qlen;
-	size_t max;             /* the queue's cap: the oldest go beyond it */
+	size_t mask, count;     /* count: slots in use, the dead included */
+	size_t limit;           /* count that calls for a rebuild */
+	size_t max;             /* the cap on live handshakes */
+	int64_t horizon;        /* the newest put's date minus the window */
+	uint64_t undated;       /* undated puts so far */
 };
+
+/* A handshake the window still holds: as recent as the horizon, or undated. */
+static int is_live(const struct table *t, int64_t ms)
+{
+	return ms >= t->horizon || ms < UNDATED_END;
+}
+
+/* A rebuild when 3/4 full, or at 1.5 times the cap (the cap is enforced
+ * at rebuilds: more may be live in between). */
+static void set_limit(struct table *t)
+{
+	size_t full = (t->mask + 1) / 4 * 3, capped = t->max + t->max / 2 + 1;
+
+	t->limit = full < capped ? full : capped;
+}
+
+static int table_init(struct table *t, size_t cap)
+{
+	t->mask = 1023;
+	t->s = hz_big_calloc(t->mask + 1, sizeof(*t->s));
+	t->count = 0;
+	t->max = cap;
+	t->horizon = INT64_MIN;
+	t->undated = 0;
+	set_limit(t);
+	return t->s ? 0 : -1;
+}
+
+static void table_free(struct table *t)
+{
+	hz_big_free(t->s);
+}
+
+static struct slot *table_find(const struct table *t, uint64_t key)
+{
+	size_t i = key & t->mask;
+	for (;;) {
+		struct slot *s = &t->s[i];
+		if (s->key == key)
+			return s;
+		if (!s->key)
+			return NULL;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/* The value of the k-th largest of v[0..n) (1 <= k <= n), one byte at a
+ * time from the top (at most 8 passes over what is left, whatever the
+ * dates); *ge is how many are at least that value. Reorders v. */
+static int64_t kth_largest(int64_t *v, size_t n, size_t k, size_t *ge)
+{
+	size_t lo = 0, hi = n, above = 0;
+
+	for (int shift = 56; shift >= 0; shift -= 8) {
+		size_t hist[256] = { 0 }, cum = above, j;
+		int b;
+
+		for (size_t i = lo; i < hi; i++)
+			hist[(((uint64_t)v[i] ^ (1ull << 63)) >> shift) & 255]++;
+		for (b = 255; cum + hist[b] < k; b--)
+			cum += hist[b];
+		/* keep the values of byte b at the front of [lo, hi) */
+		j = lo;
+		for (size_t i = lo; i < hi; i++)
+			if (((((uint64_t)v[i] ^ (1ull << 63)) >> shift) & 255) == (uint64_t)b) {
+				int64_t x = v[i];
+				v[i] = v[j];
+				v[j++] = x;
+			}
+		above = cum;
+		hi = j;
+	}
+	*ge = above + (hi - lo);
+	return v[lo];
+}
+
+/* The date below which live handshakes are dropped to keep at most max:
+ * the oldest go first (undated ones, then by date), and all of a date or
+ * none. INT64_MIN when no more than max are live; -1 when out of memory. */
+static int cap_cut(const struct table *t, size_t live, int64_t *cut)
+{
+	int64_t *v, c;
+	size_t n = 0, ge;
+
+	*cut = INT64_MIN;
+	if (live <= t->max)
+		return 0;
+	if (!(v = malloc(live * sizeof(*v))))
+		return -1;
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->s[i].key && is_live(t, t->s[i].ms))
+			v[n++] = t->s[i].ms;
+	c = kth_largest(v, n, t->max, &ge);
+	*cut = ge > t->max ? c + 1 : c;
+	free(v);
+	return 0;
+}
+
+/* Drops the dead in place, the table's size kept (once the log is longer
+ * than the window, each rebuild would otherwise fault in a fresh table):
+ * each live handshake is set again from its home, in one pass around the
+ * table from an empty slot. It only moves back, into room the dead left,
+ * and the pass starts outside every run of slots, so the runs ahead of it
+ * are still whole when it gets to them. */
+static void table_purge(struct table *t, int64_t cut)
+{
+	size_t start = 0, n = 0;
+
+	while (t->s[start].key)
+		start = (start + 1) & t->mask;
+	for (size_t k = 1; k <= t->mask; k++) {
+		size_t i = (start + k) & t->mask, j;
+		struct slot x = t->s[i];
+		if (!x.key)
+			continue;
+		t->s[i].key = 0;
+		if (!is_live(t, x.ms) || x.ms < cut)
+			continue;
+		for (j = x.key & t->mask; t->s[j].key; j = (j + 1) & t->mask)
+			;
+		t->s[j] = x;
+		n++;
+	}
+	t->count = n;
+}
+
+/* Keeps the live handshakes in a table at most half full with room for
+ * `extra` more: the next rebuild is a quarter of it or more away, so a put
+ * pays for a few slots of this sequential pass. */
+static int table_rebuild(struct table *t, size_t extra)
+{
+	size_t live = 0, ncap = 1024, n = 0;
+	int64_t cut;
+	struct slot *ns;
+
+	for (size_t i = 0; i <= t->mask; i++)
+		live += t->s[i].key && is_live(t, t->s[i].ms);
+	if (cap_cut(t, live, &cut))
+		return -1;
+	if (live > t->max)
+		live = t->max;
+	while (ncap / 2 < live + extra)
+		ncap *= 2;
+	if (ncap == t->mask + 1) {
+		table_purge(t, cut);
+		return 0;
+	}
+	if (!(ns = hz_big_calloc(ncap, sizeof(*ns))))
+		return -1;
+	for (size_t i = 0; i <= t->mask; i++) {
+		const struct slot *x = &t->s[i];
+		if (!x->key || !is_live(t, x->ms) || x->ms < cut)
+			continue;
+		size_t j = x->key & (ncap - 1);
+		while (ns[j].key)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = *x;
+		n++;
+	}
+	hz_big_free(t->s);
+	t->s = ns;
+	t->mask = ncap - 1;
+	t->count = n;
+	set_limit(t);
+	return 0;
+}
+
+/* Sets key's date, the last put winning, making room first when full. */
+static int table_set(struct table *t, uint64_t key, int64_t ms)
+{
+	size_t i;
+
+	for (;;) {
+		for (i = key & t->mask; t->s[i].key && t->s[i].key != key; i = (i + 1) & t->mask)
+			;
+		if (t->s[i].key || t->count < t->limit)
+			break;
+		if (table_rebuild(t, 0))
+			return -1;
+	}
+	if (!t->s[i].key) {
+		t->s[i].key = key;
+		t->count++;
+	}
+	t->s[i].ms = ms;
+	return 0;
+}
+
+static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
+{
+	if (ms == INT64_MIN)
+		ms = INT64_MIN + (int64_t)++t->undated;
+	else if (ms - window > t->horizon)
+		t->horizon = ms - window;
+	return table_set(t, key, ms);
+}
+
+/* Whether handshake date x links a resumption dated ms: live, and within
+ * the window before it (undated handshakes link only undated lines). */
+static int links(const struct table *t, int64_t x, int64_t ms, int64_t window)
+{
+	if (ms == INT64_MIN)
+		return is_live(t, x);
+	return x >= (ms - window > t->horizon ? ms - window : t->horizon);
+}
 
 /* The series of one (bucket, frontend) while lines keep coming for it:
  * requests, then one count per built-in rule. Lines repeat a handful of
@@ -174,6 +388,9 @@ struct hz_diag {
 	struct hz_summary *owner;   /* where the rows' counts go */
 	struct cert_date dates[HZ_DIAG_DATES];
 	struct table by_sid, by_id;
+	/* the owner's counters of the untraced reasons, looked up once (most
+	 * resumptions of a long log stay untraced); cleared by hz_diag_flush */
+	uint64_t *why_count[4];
 	int64_t first_ms, max_ms;
 	/* consecutive lines share their date up to the minute, and often the
 	 * certificate: parse each once */
@@ -181,142 +398,6 @@ struct hz_diag {
 	int64_t date_base_ms;       /* the minute of date_key, in ms */
 	int date_valid;
 };
-
-static int table_init(struct table *t, size_t cap)
-{
-	t->mask = 1023;
-	t->s = hz_big_calloc(t->mask + 1, sizeof(*t->s));
-	t->max = cap;
-	t->qcap = 1024;
-	t->q = malloc(t->qcap * sizeof(*t->q));
-	return t->s && t->q ? 0 : -1;
-}
-
-/* The queue doubles up to max entries, unwrapped into the new array. */
-static int queue_grow(struct table *t)
-{
-	size_t ncap = t->qcap * 2 > t->max ? t->max : t->qcap * 2;
-	struct fifo_ent *nq = malloc(ncap * sizeof(*nq));
-
-	if (!nq)
-		return -1;
-	for (size_t i = 0; i < t->qlen; i++)
-		nq[i] = t->q[(t->qhead + i) % t->qcap];
-	free(t->q);
-	t->q = nq;
-	t->qcap = ncap;
-	t->qhead = 0;
-	return 0;
-}
-
-static void table_free(struct table *t)
-{
-	hz_big_free(t->s);
-	free(t->q);
-}
-
-static struct slot *table_find(const struct table *t, uint64_t key)
-{
-	size_t i = key & t->mask;
-	for (;;) {
-		struct slot *s = &t->s[i];
-		if (s->key == key)
-			return s;
-		if (!s->key)
-			return NULL;
-		i = (i + 1) & t->mask;
-	}
-}
-
-/* Linear-probing delete with backward shift: no tombstones. */
-static void table_del(struct table *t, uint64_t key)
-{
-	size_t i = key & t->mask, j;
-
-	while (t->s[i].key != key) {
-		if (!t->s[i].key)
-			return;
-		i = (i + 1) & t->mask;
-	}
-	j = i;
-	for (;;) {
-		j = (j + 1) & t->mask;
-		if (!t->s[j].key)
-			break;
-		size_t home = t->s[j].key & t->mask;
-		/* move j back to i when its home is not in (i, j] */
-		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-			t->s[i] = t->s[j];
-			i = j;
-		}
-	}
-	t->s[i].key = 0;
-	t->count--;
-}
-
-/* Doubles the table, or grows it at once to hold `want` keys. */
-static int table_resize(struct table *t, size_t want)
-{
-	size_t ncap = (t->mask + 1) * 2;
-
-	while ((want + 1) * 4 > ncap * 3)
-		ncap *= 2;
-	struct slot *ns = hz_big_calloc(ncap, sizeof(*ns));
-
-	if (!ns)
-		return -1;
-	for (size_t i = 0; i <= t->mask; i++) {
-		if (!t->s[i].key)
-			continue;
-		size_t j = t->s[i].key & (ncap - 1);
-		while (ns[j].key)
-			j = (j + 1) & (ncap - 1);
-		ns[j] = t->s[i];
-	}
-	hz_big_free(t->s);
-	t->s = ns;
-	t->mask = ncap - 1;
-	return 0;
-}
-
-/* Forgets handshakes older than the window, and the oldest when full. */
-static void table_evict(struct table *t, int64_t now, int64_t window)
-{
-	while (t->qlen > 0) {
-		struct fifo_ent *e = &t->q[t->qhead];
-		if (t->qlen < t->max && (now == INT64_MIN || e->ms == INT64_MIN || e->ms >= now - window))
-			break;
-		struct slot *s = table_find(t, e->key);
-		if (s && s->ms == e->ms)
-			table_del(t, e->key);
-		t->qhead = (t->qhead + 1) % t->qcap;
-		t->qlen--;
-	}
-}
-
-static int table_put(struct table *t, uint64_t key, int64_t ms, int64_t window)
-{
-	struct slot *s;
-
-	table_evict(t, ms, window);
-	s = table_find(t, key);
-	if (!s) {
-		if ((t->count + 1) * 4 > (t->mask + 1) * 3 && table_resize(t, 0))
-			return -1;
-		size_t i = key & t->mask;
-		while (t->s[i].key)
-			i = (i + 1) & t->mask;
-		s = &t->s[i];
-		s->key = key;
-		t->count++;
-	}
-	s->ms = ms;
-	if (t->qlen == t->qcap && queue_grow(t))
-		return -1;
-	t->q[(t->qhead + t->qlen) % t->qcap] = (struct fifo_ent){ key, ms };
-	t->qlen++;
-	return 0;
-}
 
 /* Folds (p, n) into h eight bytes at a time; the length goes in too, so
  * ("ab","c") and ("a","bc") differ. */
@@ -412,6 +493,8 @@ static int flush_row(struct hz_diag *d, struct row *w)
 int hz_diag_flush(struct hz_diag *d)
 {
 	int rc = d->owner ? drain(d, 1) : 0;
+
+	memset(d->why_count, 0, sizeof(d->why_count));
 
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		int r = flush_row(d, &d->rows[i]);
@@ -570,15 +653,21 @@ int hz_diag_cert_date(struct hz_str v, int64_t *ms)
 /* Links a resumed line to the full handshake it resumes, or says why not. */
 static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 {
-	const char *why;
+	static const char *const why[] = {
+		"anonymous client: no identity or session id to match",
+		"the original handshake may be before the scanned window",
+		"TLS 1.3: session ids are not on the wire, and no identity to match",
+		"no full handshake with this session or identity within the ticket lifetime",
+	};
 	struct slot *x;
 	int64_t w = d->o.ticket_lifetime_ms, ms = t->ms;
+	int k;
 
-	if (t->sid_key && (x = table_find(&d->by_sid, t->sid_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+	if (t->sid_key && (x = table_find(&d->by_sid, t->sid_key)) && links(&d->by_sid, x->ms, ms, w)) {
 		s->tls.resumed_traced++;
 		return 0;
 	}
-	if (t->id_key && (x = table_find(&d->by_id, t->id_key)) && (ms == INT64_MIN || x->ms >= ms - w)) {
+	if (t->id_key && (x = table_find(&d->by_id, t->id_key)) && links(&d->by_id, x->ms, ms, w)) {
 		s->tls.resumed_traced++;
 		return 0;
 	}
@@ -597,14 +686,19 @@ static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 	}
 	s->tls.resumed_untraced++;
 	if (!t->identity && !t->sid_key)
-		why = "anonymous client: no identity or session id to match";
+		k = 0;
 	else if (ms != INT64_MIN && t->first_ms != INT64_MAX && ms - t->first_ms < w)
-		why = "the original handshake may be before the scanned window";
+		k = 1;
 	else if (t->tls13 && !t->identity)
-		why = "TLS 1.3: session ids are not on the wire, and no identity to match";
+		k = 2;
 	else
-		why = "no full handshake with this session or identity within the ticket lifetime";
-	return count(s->tls.untraced_reasons, hz_str_make(why, strlen(why)));
+		k = 3;
+	if (s != d->owner)
+		return count(s->tls.untraced_reasons, hz_str_make(why[k], strlen(why[k])));
+	if (!d->why_count[k] && !(d->why_count[k] = hz_countmap_get(s->tls.untraced_reasons, why[k], strlen(why[k]))))
+		return HZ_ENOMEM;
+	(*d->why_count[k])++;
+	return 0;
 }
 
 static int run_top(struct hz_diag *d, const struct top *t)
@@ -927,36 +1021,39 @@ const struct hz_diag_opts *hz_diag_options(const struct hz_diag *d)
 	return &d->o;
 }
 
-/* Adds the handshakes table `from` remembers (oldest first) to `to`. */
-static int carry_table(struct table *to, const struct table *from, int64_t window)
+/* Adds the handshakes of table `from` (a later part) to `to`: the part's
+ * puts came after, so its entry of a key wins, even a dead one (in one scan
+ * it would have replaced the older), and its horizon and undated ranks go
+ * on from `to`'s. */
+static int carry_table(struct table *to, const struct table *from)
 {
-	/* one allocation for the union, not a doubling after each half (the
-	 * cap evicts beyond max: no need to make room for more) */
-	size_t want = to->count + from->count;
-
-	if (want < to->max && (want + 1) * 4 > (to->mask + 1) * 3 && table_resize(to, want))
+	if (from->horizon > to->horizon)
+		to->horizon = from->horizon;
+	/* one rebuild for the union, not one after each doubling */
+	if (to->count + from->count >= to->limit && table_rebuild(to, from->count))
 		return -1;
-	for (size_t i = 0; i < from->qlen; i++) {
-		const struct fifo_ent *e = &from->q[(from->qhead + i) % from->qcap];
-		const struct slot *x = table_find(from, e->key);
-		/* a key put again later: only its last put is live */
-		if (x && x->ms == e->ms && table_put(to, e->key, e->ms, window))
+	for (size_t i = 0; i <= from->mask; i++) {
+		const struct slot *x = &from->s[i];
+		if (x->key && table_set(to, x->key, x->ms < UNDATED_END ? x->ms + (int64_t)to->undated : x->ms))
 			return -1;
 	}
+	to->undated += from->undated;
 	return 0;
 }
 
 /* carry_table, or, when `to` holds nothing, a swap: the part's table as
  * it is (a part's table is already bounded by the window and the cap). */
-static int take_table(struct table *to, struct table *from, int64_t window)
+static int take_table(struct table *to, struct table *from)
 {
-	if (to->count == 0 && to->qlen == 0) {
+	if (to->count == 0) {
 		struct table t = *to;
 		*to = *from;
 		*from = t;
+		if (from->horizon > to->horizon)
+			to->horizon = from->horizon;
 		return 0;
 	}
-	return carry_table(to, from, window);
+	return carry_table(to, from);
 }
 
 int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s, int last)
@@ -980,8 +1077,7 @@ int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary 
 		carry->max_ms = part->max_ms;
 	if (last)
 		return 0;   /* no part after it: its handshakes are not needed */
-	if (take_table(&carry->by_sid, &part->by_sid, carry->o.ticket_lifetime_ms)
-	    || take_table(&carry->by_id, &part->by_id, carry->o.ticket_lifetime_ms))
+	if (take_table(&carry->by_sid, &part->by_sid) || take_table(&carry->by_id, &part->by_id))
 		return HZ_ENOMEM;
 	return 0;
 }

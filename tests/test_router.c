@@ -1,4 +1,4 @@
-/* Unit tests for the router: routes shared by identical formats, tag order, the proxy a line names, reasons. */
+/* Unit tests for the router: routes shared by identical formats, tag order, the proxy a line names, reasons, session tracing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,123 @@ static int feed(struct hz_router *r, struct hz_summary *s, const char *line, con
 
 	hz_envelope_parse(line, strlen(line), &env);
 	return hz_router_consume(r, s, &env, "t.log", 1, why);
+}
+
+/* A TLS line of TRACE_FMT: client c (10.0.c/256.c%256, serial c), at
+ * second sec (under an hour), a full handshake or a resumption. */
+#define TRACE_FMT "%ci [%tr] %ft %[ssl_fc_has_crt] %[ssl_fc_is_resumed] %[ssl_c_used] %[ssl_c_serial,hex]"
+static void tls_line(struct hz_router *r, struct hz_summary *s, int c, int sec, int resumed)
+{
+	char line[128];
+	const char *why;
+
+	snprintf(line, sizeof(line), "10.0.%d.%d [27/Nov/2026:04:%02d:%02d.000] fe %d %d 1 %04X", c / 256, c % 256,
+		 sec / 60, sec % 60, !resumed, resumed, c);
+	CHECK_EQ_INT(feed(r, s, line, &why), 1);
+}
+
+static struct hz_router *trace_router(int64_t lifetime_ms, size_t max_sessions)
+{
+	struct hz_router *r = hz_router_new();
+	struct hz_diag_opts o = { lifetime_ms, 0, max_sessions };
+	struct hz_format *f;
+	struct hz_err e;
+
+	CHECK_EQ_INT(hz_format_compile(TRACE_FMT, strlen(TRACE_FMT), &f, &e), 0);
+	CHECK_EQ_INT(hz_router_add(r, "fe", NULL, "fe", f), 0);
+	CHECK_EQ_INT(hz_router_set_diag(r, &o), 0);
+	return r;
+}
+
+/* Resumptions linked to their handshake: within the ticket lifetime of the
+ * resumption, and of the newest handshake seen; at most max_sessions kept,
+ * the newest; across the parts of a split scan as in one. */
+static void test_tracing(void)
+{
+	struct hz_router *r = trace_router(10000, 0);
+	struct hz_summary *s = hz_summary_new(0);
+
+	tls_line(r, s, 1, 0, 0);
+	tls_line(r, s, 1, 5, 1);    /* 5 s later: traced */
+	tls_line(r, s, 1, 11, 1);   /* 11 s later: too late */
+	tls_line(r, s, 2, 20, 0);
+	tls_line(r, s, 3, 40, 0);   /* the window now starts at 30 s */
+	tls_line(r, s, 2, 25, 1);   /* logged late: its handshake (20 s) is forgotten */
+	tls_line(r, s, 3, 41, 1);
+	CHECK_EQ_INT(hz_router_finish(r, s), 0);
+	CHECK_EQ_INT(s->tls.resumed_traced, 2);
+	CHECK_EQ_INT(s->tls.resumed_untraced, 2);
+	hz_router_free(r);
+	hz_summary_free(s);
+
+	/* caps of 2 and 1000: the oldest handshakes are forgotten as the table
+	 * fills, the newest stay */
+	r = trace_router(3600000, 2);
+	s = hz_summary_new(0);
+	for (int c = 1; c <= 10; c++)
+		tls_line(r, s, c, c, 0);
+	tls_line(r, s, 1, 20, 1);
+	tls_line(r, s, 10, 21, 1);
+	CHECK_EQ_INT(hz_router_finish(r, s), 0);
+	CHECK_EQ_INT(s->tls.resumed_traced, 1);
+	CHECK_EQ_INT(s->tls.resumed_untraced, 1);
+	hz_router_free(r);
+	hz_summary_free(s);
+	r = trace_router(3600000, 1000);
+	s = hz_summary_new(0);
+	for (int c = 1; c <= 3000; c++)
+		tls_line(r, s, c, c, 0);
+	tls_line(r, s, 1, 3001, 1);
+	tls_line(r, s, 2001, 3002, 1);
+	tls_line(r, s, 3000, 3003, 1);
+	CHECK_EQ_INT(hz_router_finish(r, s), 0);
+	CHECK_EQ_INT(s->tls.resumed_traced, 2);
+	CHECK_EQ_INT(s->tls.resumed_untraced, 1);
+	hz_router_free(r);
+	hz_summary_free(s);
+
+	/* three parts: a handshake of the first resumed in the second and the
+	 * third, one of the second resumed in the third and replaced there by an
+	 * older date (the later part's put wins), one too old for the window */
+	{
+		struct hz_summary *ps[3];
+		struct hz_router *f;
+		uint64_t traced = 0, untraced = 0;
+		int rc;
+
+		r = trace_router(10000, 0);
+		f = hz_router_fork(r);
+		CHECK(f != NULL);
+		for (int i = 0; i < 3; i++) {
+			struct hz_diag *part;
+			ps[i] = hz_summary_new(0);
+			if (i == 0) {
+				tls_line(f, ps[i], 1, 0, 0);
+				tls_line(f, ps[i], 4, 1, 0);
+			} else if (i == 1) {
+				tls_line(f, ps[i], 1, 5, 1);    /* traced by the join */
+				tls_line(f, ps[i], 2, 6, 0);
+				tls_line(f, ps[i], 2, 7, 1);    /* traced in the part */
+				tls_line(f, ps[i], 3, 8, 0);
+				tls_line(f, ps[i], 3, 2, 0);    /* logged late, still in the window */
+			} else {
+				tls_line(f, ps[i], 1, 9, 1);    /* traced by the join */
+				tls_line(f, ps[i], 2, 12, 1);   /* traced by the join */
+				tls_line(f, ps[i], 3, 13, 1);   /* its last put (2 s) is too old */
+				tls_line(f, ps[i], 4, 14, 1);   /* too old */
+			}
+			part = hz_router_detach(f, &rc);
+			CHECK(part != NULL);
+			CHECK_EQ_INT(hz_router_join(r, part, ps[i], i == 2), 0);
+			traced += ps[i]->tls.resumed_traced;
+			untraced += ps[i]->tls.resumed_untraced;
+			hz_summary_free(ps[i]);
+		}
+		CHECK_EQ_INT(traced, 4);
+		CHECK_EQ_INT(untraced, 2);
+		hz_router_free(f);
+		hz_router_free(r);
+	}
 }
 
 int main(void)
@@ -107,5 +224,6 @@ int main(void)
 		hz_router_free(r);
 		hz_summary_free(s);
 	}
+	test_tracing();
 	return hz_test_done();
 }
