@@ -755,6 +755,15 @@ static int drain(struct hz_diag *d, int all)
 	return rc;
 }
 
+/* The slots a trace or a put of t will look at. */
+static void prefetch_top(const struct hz_diag *d, const struct top *t)
+{
+	if (t->sid_key)
+		__builtin_prefetch(&d->by_sid.s[t->sid_key & d->by_sid.mask]);
+	if (t->id_key)
+		__builtin_prefetch(&d->by_id.s[t->id_key & d->by_id.mask]);
+}
+
 static int queue_top(struct hz_diag *d, const struct top *t)
 {
 	int rc = 0;
@@ -764,10 +773,7 @@ static int queue_top(struct hz_diag *d, const struct top *t)
 		d->tq_head = (d->tq_head + 1) % TQ;
 		d->tq_len--;
 	}
-	if (t->sid_key)
-		__builtin_prefetch(&d->by_sid.s[t->sid_key & d->by_sid.mask]);
-	if (t->id_key)
-		__builtin_prefetch(&d->by_id.s[t->id_key & d->by_id.mask]);
+	prefetch_top(d, t);
 	d->tq[(d->tq_head + d->tq_len++) % TQ] = *t;
 	return rc;
 }
@@ -1056,6 +1062,8 @@ static int take_table(struct table *to, struct table *from)
 	return carry_table(to, from);
 }
 
+#define JOIN_AHEAD 8
+
 int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary *s, int last)
 {
 	int rc;
@@ -1064,6 +1072,10 @@ int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary 
 		return rc;
 	for (size_t i = 0; i < part->ncand; i++) {
 		struct top t = part->cand[i];
+		/* the part's resumptions are looked up at random in the tables
+		 * the parts before it left: their slots are fetched a few ahead */
+		if (i + JOIN_AHEAD < part->ncand)
+			prefetch_top(carry, &part->cand[i + JOIN_AHEAD]);
 		/* what the first date was when a single scan saw this line */
 		if (carry->first_ms < t.first_ms)
 			t.first_ms = carry->first_ms;
