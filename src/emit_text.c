@@ -60,6 +60,8 @@ static void table(FILE *out, const char *title, const char *keyname, const struc
 		return;
 	}
 	shown = n < top ? n : top;
+	if (n > shown && width < sizeof("(others)") - 1)
+		width = sizeof("(others)") - 1;
 	for (size_t i = 0; i < shown; i++) {
 		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
 		if (w > width)
@@ -95,6 +97,8 @@ static void frontends(FILE *out, const struct hz_countmap *m, uint64_t whole, si
 		return;
 	}
 	shown = n < top ? n : top;
+	if (n > shown && width < sizeof("(others)") - 1)
+		width = sizeof("(others)") - 1;
 	for (size_t i = 0; i < shown; i++) {
 		size_t w = hz_display_width(label(buf, sizeof(buf), e[i].key, e[i].n));
 		if (w > width)
@@ -394,43 +398,57 @@ static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark
 		hz_series_release(&set);
 }
 
+/* "ssl_c_verify=20 (unable to get local issuer certificate)" into lb. */
+static const char *verify_label(char *lb, size_t cap, const char *name, const struct hz_countmap_entry *e)
+{
+	char code[32];
+	const char *what;
+
+	snprintf(code, sizeof(code), "%.*s", (int)(e->n < 20 ? e->n : 20), e->key);
+	what = hz_x509_error_name(strtol(code, NULL, 10));
+	snprintf(lb, cap, "%s=%s%s%s%s", name, label(code, sizeof(code), e->key, e->n), what ? " (" : "",
+		 what ? what : "", what ? ")" : "");
+	return lb;
+}
+
 static void tls_table(FILE *out, const struct hz_summary *s, size_t top, int *oom)
 {
 	const struct hz_tls_counts *t = &s->tls;
 	struct hz_countmap *maps[3] = { t->verify, t->cert_errors, t->ca_errors };
 	const char *names[3] = { "ssl_c_verify", "ssl_c_err", "ssl_c_ca_err" };
+	struct hz_countmap_entry *e[3];
+	char lb[128];
+	int w = 44;   /* the widest label: the fixed ones, or an error's name */
 
 	if (!t->lines)
 		return;
-	fprintf(out, "\nTLS client certificates (%" PRIu64 " TLS lines)\n", t->lines);
-	fprintf(out, "  %-44s %12" PRIu64 "\n", "full handshake, certificate sent", t->full_with_cert);
-	fprintf(out, "  %-44s %12" PRIu64 "\n", "full handshake, no certificate", t->full_without_cert);
-	fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, identity known (has_crt=0)", t->resumed_identity_known);
-	fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, anonymous", t->resumed_anonymous);
-	if (t->resumed_with_cert)
-		fprintf(out, "  %-44s %12" PRIu64 "\n", "resumed, has_crt=1 (unexpected)", t->resumed_with_cert);
-	if (t->inferred_resumed)
-		fprintf(out, "  %-44s %12" PRIu64 "\n", "inferred resumed (is_resumed not logged)", t->inferred_resumed);
-	if (t->resumed_traced + t->resumed_untraced)
-		fprintf(out, "  %-44s %12" PRIu64 " traced, %" PRIu64 " untraced\n", "resumed sessions linked to their handshake",
-			t->resumed_traced, t->resumed_untraced);
 	for (int k = 0; k < 3; k++) {
-		struct hz_countmap_entry *e = hz_countmap_sorted(maps[k], 0);
-		size_t n = hz_countmap_size(maps[k]);
-		if (!e)
+		if (!(e[k] = hz_countmap_sorted(maps[k], 0)))
 			*oom = 1;
-		for (size_t i = 0; e && i < n && i < top; i++) {
-			char code[32], lb[128];
-			long c;
-			const char *name;
-			snprintf(code, sizeof(code), "%.*s", (int)(e[i].n < 20 ? e[i].n : 20), e[i].key);
-			c = strtol(code, NULL, 10);
-			name = hz_x509_error_name(c);
-			snprintf(lb, sizeof(lb), "%s=%s%s%s%s", names[k], label(code, sizeof(code), e[i].key, e[i].n),
-				 name ? " (" : "", name ? name : "", name ? ")" : "");
-			fprintf(out, "  %-44s %12" PRIu64 "\n", lb, e[i].vals[0]);
+		for (size_t i = 0; e[k] && i < hz_countmap_size(maps[k]) && i < top; i++) {
+			int lw = (int)hz_display_width(verify_label(lb, sizeof(lb), names[k], &e[k][i]));
+			if (lw > w)
+				w = lw;
 		}
-		free(e);
+	}
+	fprintf(out, "\nTLS client certificates (%" PRIu64 " TLS lines)\n", t->lines);
+	fprintf(out, "  %-*s %12" PRIu64 "\n", w, "full handshake, certificate sent", t->full_with_cert);
+	fprintf(out, "  %-*s %12" PRIu64 "\n", w, "full handshake, no certificate", t->full_without_cert);
+	fprintf(out, "  %-*s %12" PRIu64 "\n", w, "resumed, identity known (has_crt=0)", t->resumed_identity_known);
+	fprintf(out, "  %-*s %12" PRIu64 "\n", w, "resumed, anonymous", t->resumed_anonymous);
+	if (t->resumed_with_cert)
+		fprintf(out, "  %-*s %12" PRIu64 "\n", w, "resumed, has_crt=1 (unexpected)", t->resumed_with_cert);
+	if (t->inferred_resumed)
+		fprintf(out, "  %-*s %12" PRIu64 "\n", w, "inferred resumed (is_resumed not logged)", t->inferred_resumed);
+	if (t->resumed_traced + t->resumed_untraced)
+		fprintf(out, "  %-*s %12" PRIu64 " traced, %" PRIu64 " untraced\n", w,
+			"resumed sessions linked to their handshake", t->resumed_traced, t->resumed_untraced);
+	for (int k = 0; k < 3; k++) {
+		for (size_t i = 0; e[k] && i < hz_countmap_size(maps[k]) && i < top; i++) {
+			const char *l = verify_label(lb, sizeof(lb), names[k], &e[k][i]);
+			fprintf(out, "  %s%*s %12" PRIu64 "\n", l, w - (int)hz_display_width(l), "", e[k][i].vals[0]);
+		}
+		free(e[k]);
 	}
 	if (hz_countmap_size(t->untraced_reasons))
 		table(out, "Untraced resumptions", "reason", t->untraced_reasons, 0, t->resumed_untraced, top, oom);
