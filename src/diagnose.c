@@ -553,7 +553,7 @@ void hz_diag_free(struct hz_diag *d)
 		return;
 	table_free(&d->by_sid);
 	table_free(&d->by_id);
-	free(d->cand);
+	hz_big_free(d->cand);
 	free(d);
 }
 
@@ -674,10 +674,16 @@ static int trace(struct hz_diag *d, struct hz_summary *s, const struct top *t)
 	if (d->split && (ms == INT64_MIN || t->first_ms == INT64_MAX || ms - t->first_ms <= w)) {
 		/* an earlier part may hold its handshake: hz_diag_join decides */
 		if (d->ncand == d->candcap) {
+			/* a part can keep most of its resumptions (a slice shorter
+			 * than the window): in huge pages once large, not in
+			 * hundreds of thousands of small page faults */
 			size_t ncap = d->candcap ? d->candcap * 2 : 256;
-			struct top *nc = realloc(d->cand, ncap * sizeof(*nc));
+			struct top *nc = hz_big_calloc(ncap, sizeof(*nc));
 			if (!nc)
 				return HZ_ENOMEM;
+			if (d->ncand)
+				memcpy(nc, d->cand, d->ncand * sizeof(*nc));
+			hz_big_free(d->cand);
 			d->cand = nc;
 			d->candcap = ncap;
 		}
