@@ -23,9 +23,10 @@ static const char *label(char *buf, size_t cap, const char *p, size_t n)
 		if (((unsigned char)buf[i] & 0xC0) != 0x80 && ++w > LABEL_MAX)
 			break;
 	}
-	if (buf[i] || need >= cap) {
-		/* back off to fit an ellipsis */
-		while (i > 0 && w > LABEL_MAX - 3) {
+	if ((buf[i] || need >= cap) && cap >= sizeof("...")) {
+		/* back off to fit an ellipsis, in the columns and in buf, and not
+		 * inside a character */
+		while (i > 0 && (w > LABEL_MAX - 3 || i + sizeof("...") > cap || ((unsigned char)buf[i] & 0xC0) == 0x80)) {
 			i--;
 			if (((unsigned char)buf[i] & 0xC0) != 0x80)
 				w--;
@@ -401,7 +402,7 @@ static void diagnosis(FILE *out, const struct hz_summary *s, enum hz_spark spark
 /* "ssl_c_verify=20 (unable to get local issuer certificate)" into lb. */
 static const char *verify_label(char *lb, size_t cap, const char *name, const struct hz_countmap_entry *e)
 {
-	char code[32];
+	char code[4 * 20 + 16];   /* 20 bytes of the key, each escaped in up to 4 */
 	const char *what;
 
 	snprintf(code, sizeof(code), "%.*s", (int)(e->n < 20 ? e->n : 20), e->key);
