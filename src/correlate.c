@@ -46,7 +46,7 @@ static struct hz_series *get(struct hz_series_set *set, const char *fe, size_t f
 {
 	for (size_t i = 0; i < set->nv; i++) {
 		struct hz_series *x = &set->v[i];
-		if (strlen(x->frontend) == fe_n && memcmp(x->frontend, fe, fe_n) == 0 && strlen(x->name) == name_n
+		if (x->frontend_n == fe_n && memcmp(x->frontend, fe, fe_n) == 0 && strlen(x->name) == name_n
 		    && memcmp(x->name, name, name_n) == 0)
 			return x;
 	}
@@ -66,6 +66,7 @@ static struct hz_series *get(struct hz_series_set *set, const char *fe, size_t f
 	}
 	memcpy(x->frontend, fe, fe_n);
 	x->frontend[fe_n] = 0;
+	x->frontend_n = fe_n;
 	memcpy(x->name, name, name_n);
 	x->name[name_n] = 0;
 	set->nv++;
@@ -100,10 +101,15 @@ int hz_series_build(const struct hz_summary *s, size_t max_buckets, struct hz_se
 	out->first = lo;
 	out->n = (size_t)(hi - lo) + 1;
 	for (size_t i = 0; i < n; i++) {
+		/* bucket, frontend, NUL, name: the frontend is a log's bytes and
+		 * may hold NUL bytes, a series name never does */
 		const char *fe = e[i].key + 8;
-		size_t fe_n = strnlen(fe, e[i].n - 8);
-		const char *name = fe + fe_n + 1;
-		size_t name_n = e[i].n - 8 - fe_n - 1;
+		size_t end = e[i].n;
+		while (end > 8 && e[i].key[end - 1])
+			end--;   /* end - 1: the last NUL */
+		size_t fe_n = end > 8 ? end - 1 - 8 : e[i].n - 8;
+		const char *name = end > 8 ? e[i].key + end : fe + fe_n;
+		size_t name_n = end > 8 ? e[i].n - end : 0;
 		size_t b = (size_t)(bucket_of(e[i].key) - lo);
 		/* get() may move the array: look the two up, then use them */
 		struct hz_series *x = get(out, fe, fe_n, name, name_n);
@@ -136,7 +142,8 @@ void hz_series_release(struct hz_series_set *set)
 const struct hz_series *hz_series_find(const struct hz_series_set *set, const char *frontend, const char *name)
 {
 	for (size_t i = 0; i < set->nv; i++)
-		if (strcmp(set->v[i].frontend, frontend) == 0 && strcmp(set->v[i].name, name) == 0)
+		if (set->v[i].frontend_n == strlen(frontend) && strcmp(set->v[i].frontend, frontend) == 0
+		    && strcmp(set->v[i].name, name) == 0)
 			return &set->v[i];
 	return NULL;
 }

@@ -371,13 +371,16 @@ static json_t *series(const struct hz_series_set *set)
 		      "buckets", (json_int_t)set->n, "frontends", fes);
 	for (size_t i = 0; o && i < set->nv; i++) {
 		const struct hz_series *x = &set->v[i];
-		const char *fe = x->frontend[0] ? x->frontend : "(all)";
-		json_t *f = json_object_get(fes, fe), *arr = json_array();
-		int bad = !arr;
+		/* the frontend as its key will read (escaped), to find its object */
+		json_t *key = x->frontend_n ? jstr(x->frontend, x->frontend_n) : json_string("(all)");
+		json_t *f = key ? json_object_getn(fes, json_string_value(key), json_string_length(key)) : NULL;
+		json_t *arr = json_array();
+		int bad = !arr || !key;
 		if (!f && !bad) {
 			f = json_object();
-			bad = !f || set_key(fes, fe, strlen(fe), f);
+			bad = !f || json_object_setn_new(fes, json_string_value(key), json_string_length(key), f);
 		}
+		json_decref(key);
 		for (size_t k = 0; !bad && k < set->n; k++)
 			bad = json_array_append_new(arr, json_integer((json_int_t)x->counts[k])) != 0;
 		/* a series lost to a failed allocation fails the document */

@@ -8,7 +8,8 @@
 
 /* One series: counts per bucket for one frontend ("" = all frontends). */
 struct hz_series {
-	char *frontend;
+	char *frontend;        /* frontend_n bytes (a log's, NUL bytes included), and a NUL */
+	size_t frontend_n;
 	char *name;            /* "requests" or a rule name */
 	uint64_t *counts;      /* n entries */
 };

@@ -66,5 +66,17 @@ bad_name=$(printf '%s/x\033[31m.log' "$W")
 "$hz" "$bad_name" > /dev/null 2> "$W/err"
 if LC_ALL=C grep -qP '\x1b' "$W/err"; then bad "raw ESC from a file name on stderr"; else ok; fi
 
+# a frontend name holding a NUL byte and invalid UTF-8 (found by
+# fuzz_scan): the JSON summary is written, and its series name the frontend
+# once, as its frontends table does (the series split their keys at the
+# last NUL: the frontend's bytes come before it)
+printf '%s f\000e\377 be/s 0/0/0/0/0 200 1 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"\n' "$L" > "$W/nul.log"
+"$hz" --json --format httplog "$W/nul.log" > "$W/nul.json" 2> "$W/err"
+expect 0 "a NUL in a frontend: exit ($(head -c 200 "$W/err"))" "$?"
+expect 1 "a NUL in a frontend: requests" "$("$jget" "$W/nul.json" input requests)"
+expect "object 1" "a NUL in a frontend: frontends" "$("$jget" "$W/nul.json" frontends)"
+expect "object 2" "a NUL in a frontend: the series' frontends (it and (all))" "$("$jget" "$W/nul.json" series frontends)"
+expect 1 "a NUL in a frontend: the series of all frontends" "$("$jget" "$W/nul.json" series frontends '(all)' requests 0)"
+
 echo "hostile: $pass passed, $fail failed"
 [ $fail = 0 ]
