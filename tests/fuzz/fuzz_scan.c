@@ -1,7 +1,9 @@
 /* Fuzz target: the whole pass over untrusted lines (router, statistics, diagnosis, summary, emitters), in one part and split as threads split it. */
 /*
  * Input: a byte for the ticket lifetime (1 to 256 s), a byte for where the
- * text is cut in two, then the log text, a line per '\n'. Properties:
+ * text is cut in two (its low 7 bits) and whether every --tables table is
+ * kept too (its high bit; with URL queries when the lifetime byte has bit 2
+ * set), then the log text, a line per '\n'. Properties:
  *  - every line is counted once: as a request, a connection error, one of
  *    HAProxy's messages or unparsed; every resumption is traced or untraced;
  *  - the text scanned in two parts, each on a fork of the router, the parts
@@ -104,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text;
 	size_t n, nlines = 0, *starts, cut;
 	int64_t lifetime_ms;
+	unsigned tables;
 	struct hz_router *r1, *r2, *fork;
 	struct hz_summary *one, *total;
 	char *a, *b;
@@ -123,12 +126,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	starts[nlines] = n + (n == 0 || text[n - 1] != '\n');
 	if (n == 0)
 		nlines = 0;
-	cut = nlines ? (size_t)data[1] * nlines / 256 : 0;
+	cut = nlines ? (size_t)(data[1] & 0x7f) * nlines / 128 : 0;
+	tables = data[1] & 0x80 ? HZ_TABLE_ALL | (data[0] & 4 ? HZ_TABLE_QUERY : 0) : 0;
 
 	/* one pass */
 	r1 = router(lifetime_ms);
 	one = hz_summary_new(8);
 	FZ_CHECK(one != NULL);
+	one->tables = tables;
 	scan(one, r1, text, n, starts, 0, nlines);
 	FZ_CHECK(hz_router_finish(r1, one) == 0);
 	check_counts(one, nlines);
@@ -147,11 +152,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(fork != NULL);
 	total = hz_summary_new(8);
 	FZ_CHECK(total != NULL);
+	total->tables = tables;
 	for (int k = 0; k < 2; k++) {
 		struct hz_summary *p = hz_summary_new(8);
 		struct hz_diag *part;
 		int rc;
 		FZ_CHECK(p != NULL);
+		p->tables = tables;
 		scan(p, fork, text, n, starts, k ? cut : 0, k ? nlines : cut);
 		part = hz_router_detach(fork, &rc);
 		FZ_CHECK(part != NULL && rc == 0);
