@@ -141,8 +141,10 @@ void hz_series_release(struct hz_series_set *set)
 
 const struct hz_series *hz_series_find(const struct hz_series_set *set, const char *frontend, const char *name)
 {
+	size_t fe_n = strlen(frontend);
+
 	for (size_t i = 0; i < set->nv; i++)
-		if (set->v[i].frontend_n == strlen(frontend) && strcmp(set->v[i].frontend, frontend) == 0
+		if (set->v[i].frontend_n == fe_n && memcmp(set->v[i].frontend, frontend, fe_n) == 0
 		    && strcmp(set->v[i].name, name) == 0)
 			return &set->v[i];
 	return NULL;

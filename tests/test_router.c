@@ -43,6 +43,16 @@ static struct hz_router *trace_router(int64_t lifetime_ms, size_t max_sessions)
 	return r;
 }
 
+/* Ends a tracing case: the resumptions traced and untraced, then frees. */
+static void finish_traced(struct hz_router *r, struct hz_summary *s, uint64_t traced, uint64_t untraced)
+{
+	CHECK_EQ_INT(hz_router_finish(r, s), 0);
+	CHECK_EQ_INT(s->tls.resumed_traced, traced);
+	CHECK_EQ_INT(s->tls.resumed_untraced, untraced);
+	hz_router_free(r);
+	hz_summary_free(s);
+}
+
 /* Resumptions linked to their handshake: within the ticket lifetime of the
  * resumption, and of the newest handshake seen; at most max_sessions kept,
  * the newest; across the parts of a split scan as in one. */
@@ -58,11 +68,7 @@ static void test_tracing(void)
 	tls_line(r, s, 3, 40, 0);   /* the window now starts at 30 s */
 	tls_line(r, s, 2, 25, 1);   /* logged late: its handshake (20 s) is forgotten */
 	tls_line(r, s, 3, 41, 1);
-	CHECK_EQ_INT(hz_router_finish(r, s), 0);
-	CHECK_EQ_INT(s->tls.resumed_traced, 2);
-	CHECK_EQ_INT(s->tls.resumed_untraced, 2);
-	hz_router_free(r);
-	hz_summary_free(s);
+	finish_traced(r, s, 2, 2);
 
 	/* caps of 2 and 1000: the oldest handshakes are forgotten as the table
 	 * fills, the newest stay */
@@ -72,11 +78,7 @@ static void test_tracing(void)
 		tls_line(r, s, c, c, 0);
 	tls_line(r, s, 1, 20, 1);
 	tls_line(r, s, 10, 21, 1);
-	CHECK_EQ_INT(hz_router_finish(r, s), 0);
-	CHECK_EQ_INT(s->tls.resumed_traced, 1);
-	CHECK_EQ_INT(s->tls.resumed_untraced, 1);
-	hz_router_free(r);
-	hz_summary_free(s);
+	finish_traced(r, s, 1, 1);
 	r = trace_router(3600000, 1000);
 	s = hz_summary_new(0);
 	for (int c = 1; c <= 3000; c++)
@@ -84,11 +86,7 @@ static void test_tracing(void)
 	tls_line(r, s, 1, 3001, 1);
 	tls_line(r, s, 2001, 3002, 1);
 	tls_line(r, s, 3000, 3003, 1);
-	CHECK_EQ_INT(hz_router_finish(r, s), 0);
-	CHECK_EQ_INT(s->tls.resumed_traced, 2);
-	CHECK_EQ_INT(s->tls.resumed_untraced, 1);
-	hz_router_free(r);
-	hz_summary_free(s);
+	finish_traced(r, s, 2, 1);
 
 	/* three parts: a handshake of the first resumed in the second and the
 	 * third, one of the second resumed in the third and replaced there by an
