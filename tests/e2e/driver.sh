@@ -73,7 +73,7 @@ tls_curl() {
   for p in "$@"; do urls+=(-o /dev/null "https://$HOST:$port$p"); done
   local out rc
   # shellcheck disable=SC2046
-  out=$(curl -sS --max-time 10 -w '%{http_code} %{num_connects}\n' \
+  out=$(curl -sS --max-time 10 -w '%{http_code} %{num_connects} %{time_starttransfer} %{time_total}\n' \
     --resolve "$HOST:$port:127.0.0.1" --cacert "$PKI/root.crt" -A "$ua" \
     $(tls_args_curl "$ver") $(cert_args_curl "$cert") "${urls[@]}" 2>"$W/curl.err")
   rc=$?
@@ -85,7 +85,7 @@ tls_curl() {
     codes=$(awk '{printf "%s ", $1}' <<<"$out")
     conns=$(awk '{s += $2} END {print s + 0}' <<<"$out")
     if ! [ "$rc" = 0 ] || ! [ "$codes" = "$(printf '200 %.0s' "$@")" ] || ! [ "$conns" = 1 ]; then
-      lab_fail "driver: curl $fe $cert $ver $*: exit $rc, codes '$codes', connections $conns (expected 200 each over one connection): $(cat "$W/curl.err")"
+      lab_fail "driver: curl $fe $cert $ver $*: exit $rc, codes '$codes', connections $conns (expected 200 each over one connection; per request: code, new connections, first byte and total seconds: $(tr '\n' ';' <<<"$out")): $(cat "$W/curl.err")"
     fi
     if [ "$kind" = tcp ]; then
       rec "$fe" tls curl "$cert" "$ver" new "$cert" tcp 1 - -- "$(backend_of "$fe")" - 0 -
@@ -161,13 +161,13 @@ plain_curl() { # FE PORT EXPECTED_STATUS TERM SERVER PATH...
   local fe=$1 port=$2 want=$3 term=$4 server=$5; shift 5
   local urls=() p out rc
   for p in "$@"; do urls+=(-o /dev/null "http://127.0.0.1:$port$p"); done
-  out=$(curl -sS --max-time 10 -w '%{http_code} %{num_connects}\n' "${urls[@]}" 2>"$W/curl.err")
+  out=$(curl -sS --max-time 10 -w '%{http_code} %{num_connects} %{time_starttransfer} %{time_total}\n' "${urls[@]}" 2>"$W/curl.err")
   rc=$?
   local codes conns
   codes=$(awk '{printf "%s ", $1}' <<<"$out")
   conns=$(awk '{s += $2} END {print s + 0}' <<<"$out")
   if ! [ "$rc" = 0 ] || ! [ "$codes" = "$(printf "$want %.0s" "$@")" ] || ! [ "$conns" = 1 ]; then
-    lab_fail "driver: curl $fe $*: exit $rc, codes '$codes', connections $conns (expected $want each over one connection)"
+    lab_fail "driver: curl $fe $*: exit $rc, codes '$codes', connections $conns (expected $want each over one connection; per request: code, new connections, first byte and total seconds: $(tr '\n' ';' <<<"$out")): $(cat "$W/curl.err")"
   fi
   rec "$fe" plain curl none - - - request $# "$want" "$term" "$server" - 0 -
 }

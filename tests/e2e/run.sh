@@ -12,14 +12,28 @@
 #                    print XFAIL and do not count as failed, and count as failed
 #                    again (XPASS) once they pass.
 #   --keep           keep the work directory even on success.
+#   --lab-retry      after a lab error, build a second lab from scratch (new
+#                    ports, certificates, traffic and truth) and run it once
+#                    more. For CI on shared machines, where a stall of a few
+#                    seconds can make a client connect twice. The first lab's
+#                    error is printed either way; halyze's checks never retry.
 #
-# Exit status: 0 when every check passed; 1 when a check failed or the lab could
-# not run (a lab error is always a failure, never a skip). The work directory
-# (mktemp -d) is removed on success and kept, its path printed, on failure.
+# Exit status: 0 when every check passed; 1 when a check failed; 3 when the lab
+# could not run or did not do what the driver asked (a lab error is always a
+# failure, never a skip). The work directory (mktemp -d) is removed on success
+# and kept, its path printed, on failure.
 set -u
 shopt -s nullglob
 
 ENVELOPE_ONLY=0 KEEP=0 XFAIL_ARGS=()
+if [ "${1:-}" = --lab-retry ]; then
+  shift
+  bash "${BASH_SOURCE[0]}" "$@"
+  rc=$?
+  [ "$rc" = 3 ] || exit "$rc"
+  printf 'e2e: the lab failed (above), not halyze; a second lab from scratch\n' >&2
+  exec bash "${BASH_SOURCE[0]}" "$@"
+fi
 while [ $# -gt 0 ]; do
   case $1 in
     --envelope-only) ENVELOPE_ONLY=1; shift ;;
@@ -44,7 +58,7 @@ say() { printf 'e2e: %s\n' "$*"; }
 # A lab error (the lab itself could not do what it must) ends the run as a failure.
 lab_fail() {
   printf 'e2e: LAB ERROR: %s\n' "$*" >&2
-  exit 1
+  exit 3
 }
 
 # Stops one process we started, by PID: TERM, up to 5 s, then KILL.
