@@ -70,7 +70,7 @@ static const struct opt_doc table[] = {
 	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
 	  "threads: inputs in parallel, big plain files in slices (default: the cores)" },
 	{ { "slice-size", required_argument, NULL, OPT_SLICE }, 0, "BYTES",
-	  "plain files of twice this size or more are cut for the threads (default 32M, two slices a thread at most)" },
+	  "plain files of twice this size or more are cut for the threads (default 32M, four slices a thread at most)" },
 	{ { "tables", required_argument, NULL, OPT_TABLES }, 0, "LIST",
 	  "more tables: urls clients timers servers headers certs, all, none (with --html: all)" },
 	{ { "query", no_argument, NULL, OPT_QUERY }, 0, NULL,
