@@ -108,7 +108,7 @@ H=$(q "$HTTPLOG") S=$(q "$SSLLOG")
 # timed once; a row may appear in several groups (halog -st).
 
 declare -a R_GROUP R_NAME R_ROLE R_BYTES R_TARGET
-declare -A CMD
+declare -A CMD ONE_THREAD
 add() {  # group name role bytes target command
 	R_GROUP+=("$1"); R_NAME+=("$2"); R_ROLE+=("$3"); R_BYTES+=("$4"); R_TARGET+=("$5")
 	CMD[$2]=$6
@@ -171,6 +171,9 @@ fi
 g="ssl, diagnosis cost (one thread)"
 add "$g" "halyze -j1 --no-diagnosis --format ssl.log" ref "$SSL_BYTES" "" "$hz -j1 --no-diagnosis $sslfmt $S"
 add "$g" "halyze -j1 --format ssl.log (all rules, tracing)" row "$SSL_BYTES" "ratio>=0.8" "$hz -j1 $sslfmt $S"
+# both sides on one thread: their paired rounds run on the same CPU
+ONE_THREAD["halyze -j1 --no-diagnosis --format ssl.log"]=1
+ONE_THREAD["halyze -j1 --format ssl.log (all rules, tracing)"]=1
 # the same with the default threads (the file in slices, tracing joined
 # across them): what a user running it gets
 g="ssl, diagnosis cost (default threads)"
@@ -303,18 +306,42 @@ RESULTS=$DIR/results.md
 # one after the other, PAIRS rounds: each round gives a ratio, and the
 # median of those is reported beside the means' ratio.
 now_ns() { date +%s%N; }
-time_cmd() {  # command: seconds of one run
-	local t0 t1
+time_cmd() {  # command [cpu]: seconds of one run, on that CPU alone when given
+	local t0 t1 pin=()
+	[ -n "${2:-}" ] && pin=("$TASKSET" -c "$2")
 	t0=$(now_ns)
-	sh -c "$1" >/dev/null 2>&1
+	"${pin[@]}" sh -c "$1" >/dev/null 2>&1
 	t1=$(now_ns)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }'
 }
+# The speed of each CPU: the virtual CPUs of a shared host do not always run
+# alike (seen here: one 40-50% slower than the other for minutes), and a
+# ratio between a one-thread program and a two-thread one depends on it.
+# The fastest of 3 runs of one single-threaded command pinned to each CPU.
+NCPU=$(nproc 2>/dev/null || echo 1)
+cpu_speeds() {
+	[ -n "$TASKSET" ] || return 0
+	local c r t best probe line=
+	if [ -n "$HALOG" ]; then probe="$(q "$HALOG") -st < $H"; else probe="$hz -j1 --headers-only $H"; fi
+	for ((c = 0; c < NCPU; c++)); do
+		best=
+		for r in 1 2 3; do
+			t=$(time_cmd "$probe" "$c")
+			best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+		done
+		line+="${line:+, }CPU $c ${best} s"
+	done
+	echo "$line"
+}
+SPEEDS_BEFORE=$(cpu_speeds)
 if [ "$PAIRS" -gt 0 ]; then
 	{
 		echo
 		echo "Paired timing: each target row and its reference, alternately, $PAIRS rounds;"
 		echo "ratio per round = reference time / row time; the median, the lowest and the highest."
+		echo "Rows whose both sides run on one thread are pinned, both, to one CPU per round"
+		echo "(CPU round mod $NCPU). Speed of each CPU ($([ -n "$HALOG" ] && echo 'halog -st' || echo 'halyze -j1 --headers-only') on httplog.log, fastest of 3),"
+		echo "before the paired rounds: ${SPEEDS_BEFORE:-not measured (no taskset)}."
 		echo
 		echo "| group | command | median ratio | lowest | highest | target |"
 		echo "|---|---|---:|---:|---:|---|"
@@ -329,9 +356,12 @@ if [ "$PAIRS" -gt 0 ]; then
 		[ -n "$refname" ] || continue
 		note "paired timing: ${R_NAME[$i]} against $refname"
 		ratios=()
-		for _ in $(seq "$PAIRS"); do
-			a=$(time_cmd "${CMD[$refname]}")
-			b=$(time_cmd "${CMD[${R_NAME[$i]}]}")
+		for round in $(seq "$PAIRS"); do
+			cpu=
+			[ -n "$TASKSET" ] && [ -n "${ONE_THREAD[$refname]:-}" ] && [ -n "${ONE_THREAD[${R_NAME[$i]}]:-}" ] &&
+				cpu=$((round % NCPU))
+			a=$(time_cmd "${CMD[$refname]}" "$cpu")
+			b=$(time_cmd "${CMD[${R_NAME[$i]}]}" "$cpu")
 			ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", a / b }')")
 		done
 		want=${t#ratio>=}
@@ -342,6 +372,8 @@ if [ "$PAIRS" -gt 0 ]; then
 				printf "| %s | %s | %.2f | %.2f | %.2f | ≥ %s× ref: %s |\n", g, nm, med, r[1], r[NR], want, (med >= want) ? "PASS" : "FAIL"
 			}' >>"$RESULTS"
 	done
+	echo >>"$RESULTS"
+	echo "Speed of each CPU after the paired rounds: $(cpu_speeds)." >>"$RESULTS"
 fi
 
 cat "$RESULTS"
