@@ -116,13 +116,14 @@ struct named {
 	int *error;
 	size_t n, last;
 	struct hz_match m;
+	struct hz_envelope_memo memo;   /* zeroed with the rest */
 };
 
 static int named_line(struct hz_halog *h, struct named *nm, struct run *run, const char *p, size_t n)
 {
 	struct hz_envelope env;
 
-	hz_envelope_parse(p, n, &env);
+	hz_envelope_parse_next(&nm->memo, p, n, &env);
 	for (size_t k = 0; k < nm->n; k++) {
 		size_t i = k == 0 ? nm->last : (k <= nm->last ? k - 1 : k);
 		struct hz_halog_rec r;

@@ -882,6 +882,62 @@ void hz_envelope_parse(const char *p, size_t n, struct hz_envelope *env)
 	parse_general(p, n, env);
 }
 
+/* a view of the header moved from one copy of its bytes to another */
+static void rebase(struct hz_str *v, const char *from, const char *to)
+{
+	if (v->p)
+		v->p = to + (v->p - from);
+}
+
+static void rebase_env(struct hz_envelope *e, const char *from, const char *to)
+{
+	rebase(&e->timestamp, from, to);
+	rebase(&e->host, from, to);
+	rebase(&e->tag, from, to);
+	rebase(&e->pid, from, to);
+	rebase(&e->msgid, from, to);
+	rebase(&e->sd, from, to);
+}
+
+void hz_envelope_parse_next(struct hz_envelope_memo *m, const char *p, size_t n, struct hz_envelope *env)
+{
+#ifdef HZ_ENV_FAST
+	size_t h;
+
+	/* The fast path's verdict and views depend on the header's bytes, up to
+	 * the space after "tag[pid]:" (kept in m->bytes), and on the line being
+	 * long enough for its loads (m->min_n); on nothing else. */
+	if (m->hdr && n >= m->min_n && memcmp(p, m->bytes, m->hdr) == 0) {
+		*env = m->env;
+		rebase_env(env, m->bytes, p);
+		env->msg = hz_str_make(p + m->hdr, n - m->hdr);
+		return;
+	}
+	m->hdr = 0;
+	if (n == 0 || !parse_fast(p, n, env)) {
+		parse_general(p, n, env);
+		return;
+	}
+	/* kept when the header ends with the space rest() took: then every line
+	 * that starts with these bytes has its message right after them */
+	h = (size_t)(env->msg.p - p);
+	if (h > 0 && h <= sizeof(m->bytes) && p[h - 1] == ' ' && env->timestamp.p) {
+		memcpy(m->bytes, p, h);
+		m->env = *env;
+		rebase_env(&m->env, p, m->bytes);
+		/* parse_fast's length checks: 16 + 32 bytes after the stamp's start
+		 * (RFC 3164), 33 + 32 (ISO) */
+		m->min_n = (size_t)(env->timestamp.p - p) + (env->kind == HZ_HDR_RSYSLOG_ISO ? 65 : 48);
+		if (m->min_n < h)
+			m->min_n = h;
+		m->hdr = h;
+	}
+#else
+	(void)m;
+	parse_general(p, n, env);
+#endif
+}
+
 const char *hz_hdr_name(enum hz_hdr kind)
 {
 	switch (kind) {

@@ -49,13 +49,16 @@ static int record_connerr(struct hz_summary *s, const struct hz_connerr *ce, con
 
 /* Classifies one line into requests, connection errors, messages or unparsed. */
 static int account(struct hz_summary *s, const struct hz_scan_opts *o, const char *path,
-		   const struct hz_line *l)
+		   const struct hz_line *l, struct hz_envelope_memo *memo)
 {
 	struct hz_envelope env;
 	struct hz_connerr ce;
 	const char *kind, *why;
 
-	hz_envelope_parse(l->p, l->n, &env);
+	if (memo)
+		hz_envelope_parse_next(memo, l->p, l->n, &env);
+	else
+		hz_envelope_parse(l->p, l->n, &env);
 	s->headers[env.kind]++;
 	if (l->flags & HZ_LINE_OVERLONG)
 		return hz_summary_unparsed(s, "overlong", path, l->no, l->p, l->n);
@@ -111,7 +114,7 @@ static void finish_file(struct hz_summary *s, long k, const struct hz_reader *r,
 int hz_scan_line(struct hz_summary *s, const char *path, const struct hz_line *l, const struct hz_scan_opts *o)
 {
 	s->lines++;
-	return account(s, o, path, l);
+	return account(s, o, path, l, NULL);
 }
 
 /* Every line of r into s; 0 at the end, 1 when stopped, or a negative
@@ -120,11 +123,13 @@ static int scan_reader(struct hz_summary *s, struct hz_reader *r, const char *pa
 		       struct hz_err *err)
 {
 	struct hz_line l;
+	struct hz_envelope_memo memo;
 	int rc;
 
+	memo.hdr = 0;
 	while ((rc = hz_reader_next(r, &l, err)) == 1) {
 		s->lines++;
-		rc = account(s, o, path, &l);
+		rc = account(s, o, path, &l, &memo);
 		if (rc < 0) {
 			hz_err_set(err, rc, path, "%s", hz_strerror(rc));
 			err->line = l.no;

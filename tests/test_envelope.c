@@ -1006,6 +1006,121 @@ static void test_reference_third_party(void)
 	printf("third-party sweep: %d lines\n", nlines);
 }
 
+/* hz_envelope_parse_next() must give exactly what hz_envelope_parse() gives,
+ * whatever line came before: same kind, numbers and time, and views at the
+ * same offsets. Each line is a heap copy of its own length (ASan). */
+static int same_view(struct hz_str a, const char *pa, struct hz_str b, const char *pb)
+{
+	if (a.n != b.n || !a.p != !b.p)
+		return 0;
+	return !a.p || a.p - pa == b.p - pb;
+}
+
+static int same_time(const struct hz_time *a, const struct hz_time *b)
+{
+	return a->year == b->year && a->mon == b->mon && a->mday == b->mday && a->hour == b->hour &&
+	       a->min == b->min && a->sec == b->sec && a->usec == b->usec && a->utcoff == b->utcoff;
+}
+
+static int same_env(const struct hz_envelope *a, const char *pa, const struct hz_envelope *b, const char *pb)
+{
+	return a->kind == b->kind && a->pri == b->pri && a->facility == b->facility &&
+	       a->severity == b->severity && (a->timestamp.n == 0 || same_time(&a->time, &b->time)) &&
+	       same_view(a->timestamp, pa, b->timestamp, pb) && same_view(a->host, pa, b->host, pb) &&
+	       same_view(a->tag, pa, b->tag, pb) && same_view(a->pid, pa, b->pid, pb) &&
+	       same_view(a->msgid, pa, b->msgid, pb) && same_view(a->sd, pa, b->sd, pb) &&
+	       same_view(a->msg, pa, b->msg, pb);
+}
+
+/* parses prev then line with one memo; 1 when line's envelope is the one a
+ * plain parse gives */
+static int memo_agrees(const char *prev, size_t prev_n, const char *line, size_t n)
+{
+	struct hz_envelope_memo memo;
+	struct hz_envelope a, b;
+	char *pp = malloc(prev_n ? prev_n : 1), *lp = malloc(n ? n : 1);
+	int ok;
+
+	if (!pp || !lp)
+		abort();
+	memcpy(pp, prev, prev_n);
+	memcpy(lp, line, n);
+	memset(&memo, 0, sizeof(memo));
+	memset(&a, 0xA5, sizeof(a));
+	memset(&b, 0x5A, sizeof(b));
+	hz_envelope_parse_next(&memo, pp, prev_n, &a);
+	ok = memo.hdr == 0 || memo.hdr <= prev_n;
+	hz_envelope_parse(pp, prev_n, &b);
+	ok = ok && same_env(&a, pp, &b, pp);
+	free(pp);   /* the memo keeps its own copy of the header */
+	hz_envelope_parse_next(&memo, lp, n, &a);
+	hz_envelope_parse(lp, n, &b);
+	ok = ok && same_env(&a, lp, &b, lp);
+	if (!ok)
+		fprintf(stderr, "memo: after \"%.*s\", \"%.*s\" parses differently\n", (int)prev_n, prev, (int)n, line);
+	free(lp);
+	return ok;
+}
+
+static void test_memo(void)
+{
+	static const char *const heads[] = {
+		"Nov 27 04:16:05 lb1 haproxy[10231]: ",
+		"Nov  7 04:16:05 lb1 haproxy[10231]: ",
+		"<134>Nov 27 04:16:05 lb1 haproxy[10231]: ",
+		"Nov 27 04:16:05 haproxy[10231]: ",
+		"Nov 27 04:16:05 lb1 haproxy: ",
+		"Nov 27 04:16:05 lb1.example.com haproxy-example[4294967295]: ",
+		"Nov 27 04:16:05 lb1.example.com haproxy-example[4294967295]:",
+		"Nov 27 04:16:05 lb1.example.com haproxy-example-long:",
+		/* a header that fills the fast path's window and ends the line */
+		"Nov 27 04:16:05 h23456789 t2345678901234567[12]:",
+		"Nov 27 04:16:05 h23456789 t23456789012345678901:",
+		"2026-11-27T04:16:05.123456+01:00 lb1 haproxy[10231]: ",
+		"2026-11-27T04:16:05.123456-05:30 lb1 local0.info haproxy[10231]: ",
+		"<134>1 2026-11-27T04:16:05.123Z lb1 haproxy 10231 - - ",
+		"Nov 27 04:16:05 lb1 a-tag-so-long-that-it-runs-past-the-window[1]: ",
+	};
+	static const char *const tails[] = {
+		"155.28.193.204:46849 [27/Nov/2026:04:16:05.881] fe_api~ be_api/api1 3/0/0/7/13 404 333 - - ---- 611/482/199/35/0 0/0 \"GET / HTTP/1.1\"",
+		"Proxy fe_http started.",
+		"x",
+		"",
+		" two spaces before the message, the second belongs to it and this line is long enough",
+	};
+	size_t nh = sizeof heads / sizeof heads[0], nt = sizeof tails / sizeof tails[0];
+	char a[512], b[512];
+	int bad = 0, n = 0;
+
+	for (size_t i = 0; i < nh; i++)
+		for (size_t j = 0; j < nh; j++)
+			for (size_t t = 0; t < nt; t++)
+				for (size_t u = 0; u < nt; u++) {
+					size_t an = (size_t)snprintf(a, sizeof a, "%s%s", heads[i], tails[t]);
+					size_t bn = (size_t)snprintf(b, sizeof b, "%s%s", heads[j], tails[u]);
+					/* the second line whole, cut at every length, and with one
+					 * byte of its header changed at every position */
+					bad += !memo_agrees(a, an, b, bn);
+					n++;
+					if (i != j || t != 0)
+						continue;
+					for (size_t k = 0; k <= bn; k++, n++)
+						bad += !memo_agrees(a, an, b, k);
+					for (size_t k = 0; k < strlen(heads[j]) + 2 && k < bn; k++) {
+						static const char subst[] = { ' ', ':', '[', ']', '0', 'x', '\0', '.' };
+						for (size_t v = 0; v < sizeof subst; v++, n++) {
+							char c = b[k];
+							b[k] = subst[v];
+							bad += !memo_agrees(a, an, b, bn);
+							b[k] = c;
+						}
+					}
+				}
+	CHECK_EQ_INT(bad, 0);
+	CHECK(n > 5000);
+	printf("memo: %d pairs of lines\n", n);
+}
+
 int main(void)
 {
 	test_rfc3164();
@@ -1028,6 +1143,7 @@ int main(void)
 	test_names();
 	test_reference_datagrams();
 	test_reference_third_party();
+	test_memo();
 	free(buf);
 	return hz_test_done();
 }
