@@ -1750,17 +1750,42 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 	struct hz_match *m = c->m;
 	long x;
 
-	for (;; o++) {
-		size_t fi = o->field;
+	/* direct threading: each op ends with its own jump to the next op's
+	 * code, so that the branch predictor sees one jump per op kind */
+	static const void *const dispatch[] = {
+		[OP_STOP] = &&op_STOP,
+		[OP_LEAD_GLUE] = &&op_LEAD_GLUE,
+		[OP_INT] = &&op_INT,
+		[OP_PORT] = &&op_PORT,
+		[OP_DATE_MS] = &&op_DATE_MS,
+		[OP_DATE_TZ] = &&op_DATE_TZ,
+		[OP_TERM] = &&op_TERM,
+		[OP_IP] = &&op_IP,
+		[OP_TOKEN_SP] = &&op_TOKEN_SP,
+		[OP_TOKEN_SP1] = &&op_TOKEN_SP1,
+		[OP_TOKEN_C] = &&op_TOKEN_C,
+		[OP_TOKEN_END] = &&op_TOKEN_END,
+		[OP_TEXT] = &&op_TEXT,
+		[OP_TEXT1] = &&op_TEXT1,
+		[OP_TEXT_END] = &&op_TEXT_END,
+		[OP_TEXT_Q] = &&op_TEXT_Q,
+		[OP_QUOTED] = &&op_QUOTED,
+		[OP_CAPT] = &&op_CAPT,
+		[OP_GENERIC] = &&op_GENERIC,
+	};
+	size_t fi = o->field;
 
-		switch (o->kind) {
-		case OP_STOP:
+#define NEXT() do { o++; fi = o->field; goto *dispatch[o->kind]; } while (0)
+	goto *dispatch[o->kind];
+	for (;;) {
+		{
+op_STOP:
 			if (pos == n) {
 				m->nfields = f->nfields;
 				return 0;
 			}
 			return fail(c, f->nnodes, pos, W_END);
-		case OP_INT: {
+op_INT: {
 			/* timers and counters come in runs ("%TR/%Tw/%Tc/%Tr/%Ta
 			 * %ST %B"): o->run more integers, each after a one-byte
 			 * glue, are taken here without a dispatch */
@@ -1854,7 +1879,7 @@ int_short:
 			}
 			goto glue;
 		}
-		case OP_DATE_MS:
+op_DATE_MS:
 			if (n - pos < 24 ||
 #ifdef HZ_WIDE
 			    !date_ms_ok(p + pos)
@@ -1866,7 +1891,7 @@ int_short:
 			SET0(fi, pos, 24);
 			e = pos + 24;
 			goto glue;
-		case OP_TERM:
+op_TERM:
 			if (n - pos < o->width ||
 			    (o->width == 4 ? !(KL(p[pos]) & KL(p[pos + 1]) & KL(p[pos + 2]) & KL(p[pos + 3]) & K_TERM)
 					   : !(KL(p[pos]) & KL(p[pos + 1]) & K_TERM)))
@@ -1874,7 +1899,7 @@ int_short:
 			SET0(fi, pos, o->width);
 			e = pos + o->width;
 			goto glue;
-		case OP_IP:
+op_IP:
 			/* '-', or a dotted IPv4 not followed by more digits or
 			 * dots: the only reading (see field_next) */
 			if (pos < n && p[pos] == '-') {
@@ -1905,20 +1930,20 @@ int_short:
 				return c->rc;
 			pos = (size_t)x;
 			lis = c->lis;
-			continue;
-		case OP_TOKEN_SP1:
+			NEXT();
+op_TOKEN_SP1:
 			/* ends at the first space, which is all of its
 			 * terminator: one candidate, no more to compare */
 			if ((e = find1(p, pos, n, ' ')) >= n)
 				return fail(c, o->node, pos, W_TOKEN);
 			goto token;
-		case OP_TOKEN_SP:
+op_TOKEN_SP:
 			/* ends at the first space: one candidate */
 			e = find1(p, pos, n, ' ');
 			if (e >= n || !term_at(o, p, n, e))
 				return fail(c, o->node, pos, W_TOKEN);
 			goto token;
-		case OP_TOKEN_C:
+op_TOKEN_C:
 			for (e = pos;; e++) {
 				e = find2(p, e, n, o->t[0], ' ');
 				if (e >= n || p[e] == ' ')
@@ -1927,7 +1952,7 @@ int_short:
 					break;
 			}
 			goto token;
-		case OP_TEXT1:
+op_TEXT1:
 			/* a one-byte terminator */
 			if ((e = find1(p, pos, n, o->g0)) >= n)
 				return fail(c, o->node, pos, W_TEXT);
@@ -1935,7 +1960,7 @@ int_short:
 			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + 1;
 			goto glued;
-		case OP_TEXT:
+op_TEXT:
 			if ((x = find_term_fast(p, n, pos, o->t, o->tl)) < 0)
 				return fail(c, o->node, pos, W_TEXT);
 			e = (size_t)x;
@@ -1943,7 +1968,7 @@ int_short:
 			SET(fi, pos, len, 0, len < 1u + (p[pos] == '-'));
 			pos = e + o->tl;
 			goto glued;
-		case OP_TEXT_Q:
+op_TEXT_Q:
 			/* the terminator with the closing quote in front */
 			if (pos >= n || p[pos] != '"')
 				return fail(c, o->node, pos, W_QUOTE);
@@ -1968,7 +1993,7 @@ int_short:
 			SET(fi, pos + 1, e - pos - 1, HZ_MARK_QUOTED, e == pos + 1);
 			pos = e + 1 + o->tl;
 			goto glued;
-		case OP_QUOTED: {
+op_QUOTED: {
 			unsigned mark = HZ_MARK_QUOTED;
 			if (pos >= n || p[pos] != '"')
 				return fail(c, o->node, pos, W_QUOTE);
@@ -1990,7 +2015,7 @@ int_short:
 			SET(fi, pos + 1, i - pos - 1, mark, i == pos + 1);
 			goto glue;
 		}
-		case OP_PORT:
+op_PORT:
 			if (pos < n && p[pos] == '-') {
 				SET(fi, pos, 1, 0, 1);
 				e = pos + 1;
@@ -2002,7 +2027,7 @@ int_short:
 			}
 			/* "" (quoted) or an error: step_other */
 			goto other;
-		case OP_CAPT: {
+op_CAPT: {
 			/* the common cases of step_other's, with a glue of at
 			 * most 8 bytes after the block */
 			size_t q = o->q;
@@ -2025,7 +2050,7 @@ int_short:
 					c->ch[c->nch++].lis = lis;
 					pos = (size_t)x;
 					lis = o->gtrail;
-					continue;
+					NEXT();
 				}
 			}
 			/* printed nothing: the separator state goes through to
@@ -2049,22 +2074,19 @@ int_short:
 			SET(fi, pos, 0, HZ_MARK_ABSENT, 1);
 			pos = (size_t)x;
 			lis = o->gtrail;
-			continue;
+			NEXT();
 		}
-		case OP_LEAD_GLUE:
-		case OP_DATE_TZ:
-		case OP_TOKEN_END:
-		case OP_TEXT_END:
-		case OP_GENERIC:
+op_LEAD_GLUE:
+op_DATE_TZ:
+op_TOKEN_END:
+op_TEXT_END:
+op_GENERIC:
 other:
 			if ((x = step_other(c, o, pos, lis)) < 0)
 				return c->rc;
 			pos = (size_t)x;
 			lis = c->lis;
-			continue;
-		default:
-			/* every kind is above: no range check on the dispatch */
-			__builtin_unreachable();
+			NEXT();
 		}
 
 token:
@@ -2082,7 +2104,7 @@ token:
 glued:
 		/* the glue after the field was the terminator: already there */
 		lis = o->gtrail;
-		continue;
+		NEXT();
 
 glue:
 		/* one value has printed, ending at e: the glue follows with its
@@ -2092,18 +2114,20 @@ glue:
 				return fail(c, o->node + 1u, e, W_GLUE);
 			pos = e + 1;
 			lis = o->gtrail;
-			continue;
+			NEXT();
 		}
 		if (!o->glue) {
 			pos = e;
 			lis = 0;
-			continue;
+			NEXT();
 		}
 		if ((x = glue_after(f, o, p, n, e)) < 0)
 			return fail(c, o->node + 1u, e, W_GLUE);
 		pos = (size_t)x;
 		lis = o->gtrail;
+		NEXT();
 	}
+#undef NEXT
 }
 
 static int straight(const struct hz_format *f, const char *p, size_t n, struct hz_match *m, struct hz_err *why,
