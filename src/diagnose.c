@@ -382,6 +382,7 @@ struct hz_diag {
 	struct row rows[HZ_DIAG_ROWS];
 	struct row *cur;            /* the last line's row */
 	struct row *prev;           /* the row before it: frontends alternate */
+	uint8_t by_fe[64];          /* 1 + the row a frontend's name hashed to last, or 0 */
 	int64_t b_lo, b_hi, b;      /* the last line's bucket [b_lo, b_hi): no division */
 	int64_t b_width;            /* ... for this bucket width */
 	size_t next_row;            /* the next to recycle */
@@ -512,8 +513,9 @@ int hz_diag_flush(struct hz_diag *d)
  * (*rc set). */
 static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, struct hz_str fe, int *rc)
 {
-	struct row *w = d->cur;
+	struct row *w;
 	int64_t b;
+	unsigned h;
 
 	if (ms >= d->b_lo && ms < d->b_hi && d->b_width == s->bucket_ms) {
 		b = d->b;
@@ -524,10 +526,28 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 		d->b_lo = b * s->bucket_ms;
 		d->b_hi = d->b_lo + s->bucket_ms;
 	}
-	if (w && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n))
+	/* by the frontend's name first: frontends interleave, so that "the same
+	 * as the line before" is a coin toss for the branch predictor, while
+	 * the row a name hashed to is nearly always right */
+	if (fe.n >= 4) {
+		uint32_t a, z;
+		memcpy(&a, fe.p, 4);
+		memcpy(&z, fe.p + fe.n - 4, 4);
+		h = (unsigned)(((a ^ (z * 0x9e3779b1u) ^ (uint32_t)fe.n) * 0x85ebca6bu) >> 26);
+	} else {
+		h = (unsigned)fe.n;
+	}
+	if (d->by_fe[h] && (w = &d->rows[d->by_fe[h] - 1])->used && w->bucket == b && w->fe_n == fe.n
+	    && hz_eq_short(w->fe, fe.p, fe.n))
+		return d->cur = w;
+	w = d->cur;
+	if (w && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
+		d->by_fe[h] = (uint8_t)(w - d->rows + 1);
 		return w;
+	}
 	if ((w = d->prev) && w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
 		d->prev = d->cur;
+		d->by_fe[h] = (uint8_t)(w - d->rows + 1);
 		return d->cur = w;
 	}
 	d->prev = d->cur;
@@ -535,9 +555,12 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 		return NULL;
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		w = &d->rows[i];
-		if (w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n))
+		if (w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
+			d->by_fe[h] = (uint8_t)(i + 1);
 			return d->cur = w;
+		}
 	}
+	d->by_fe[h] = (uint8_t)(d->next_row % HZ_DIAG_ROWS + 1);
 	w = &d->rows[d->next_row++ % HZ_DIAG_ROWS];
 	if ((*rc = flush_row(d, w)))
 		return NULL;
