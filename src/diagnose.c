@@ -918,10 +918,10 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	if (b->date >= 0 && !m->empty[b->date])
 		ms = line_ms(d, m->v[b->date]);
 	if (ms != INT64_MIN) {
-		if (ms < d->first_ms)
-			d->first_ms = ms;
-		if (ms > d->max_ms)
-			d->max_ms = ms;
+		/* stored either way: conditional moves, not branches that follow
+		 * whether this line's millisecond is new */
+		d->first_ms = ms < d->first_ms ? ms : d->first_ms;
+		d->max_ms = ms > d->max_ms ? ms : d->max_ms;
 		w = row_for(d, s, ms, fe, &rc);
 		if (rc)
 			return rc;
