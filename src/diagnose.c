@@ -380,8 +380,6 @@ struct hz_diag {
 	struct top tq[TQ];
 	size_t tq_head, tq_len;
 	struct row rows[HZ_DIAG_ROWS];
-	struct row *cur;            /* the last line's row */
-	struct row *prev;           /* the row before it: frontends alternate */
 	uint8_t by_fe[64];          /* 1 + the row a frontend's name hashed to last, or 0 */
 	int64_t b_lo, b_hi, b;      /* the last line's bucket [b_lo, b_hi): no division */
 	int64_t b_width;            /* ... for this bucket width */
@@ -487,10 +485,6 @@ static int flush_row(struct hz_diag *d, struct row *w)
 			rc = hz_summary_series(d->owner, w->bucket * d->owner->bucket_ms, w->fe, w->fe_n,
 					       col_name(col), w->c[col]);
 	w->used = 0;
-	if (d->cur == w)
-		d->cur = NULL;
-	if (d->prev == w)
-		d->prev = NULL;
 	return rc;
 }
 
@@ -526,9 +520,9 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 		d->b_lo = b * s->bucket_ms;
 		d->b_hi = d->b_lo + s->bucket_ms;
 	}
-	/* by the frontend's name first: frontends interleave, so that "the same
-	 * as the line before" is a coin toss for the branch predictor, while
-	 * the row a name hashed to is nearly always right */
+	/* by the frontend's name: frontends interleave, so that "the row of the
+	 * line before" is a coin toss for the branch predictor, while the row a
+	 * name hashed to last is nearly always right */
 	if (fe.n >= 4) {
 		uint32_t a, z;
 		memcpy(&a, fe.p, 4);
@@ -539,25 +533,16 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 	}
 	if (d->by_fe[h] && (w = &d->rows[d->by_fe[h] - 1])->used && w->bucket == b && w->fe_n == fe.n
 	    && hz_eq_short(w->fe, fe.p, fe.n))
-		return d->cur = w;
-	w = d->cur;
-	if (w && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
-		d->by_fe[h] = (uint8_t)(w - d->rows + 1);
 		return w;
-	}
-	if ((w = d->prev) && w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
-		d->prev = d->cur;
-		d->by_fe[h] = (uint8_t)(w - d->rows + 1);
-		return d->cur = w;
-	}
-	d->prev = d->cur;
-	if (fe.n > sizeof(w->fe))
+	/* a new bucket, or two names on one slot: a (bucket, frontend) has one
+	 * row at most, so any row that matches is the one */
+	if (fe.n > sizeof(d->rows[0].fe))
 		return NULL;
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		w = &d->rows[i];
 		if (w->used && w->bucket == b && w->fe_n == fe.n && hz_eq_short(w->fe, fe.p, fe.n)) {
 			d->by_fe[h] = (uint8_t)(i + 1);
-			return d->cur = w;
+			return w;
 		}
 	}
 	d->by_fe[h] = (uint8_t)(d->next_row % HZ_DIAG_ROWS + 1);
@@ -570,7 +555,7 @@ static struct row *row_for(struct hz_diag *d, struct hz_summary *s, int64_t ms, 
 	w->fe_n = fe.n;
 	if (fe.n)
 		memcpy(w->fe, fe.p, fe.n);
-	return d->cur = w;
+	return w;
 }
 
 void hz_diag_free(struct hz_diag *d)

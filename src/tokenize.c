@@ -1777,8 +1777,9 @@ static int run(struct pass *c, const struct hz_lf_op *o, size_t pos, int lis)
 
 #define NEXT() do { o++; fi = o->field; goto *dispatch[o->kind]; } while (0)
 	goto *dispatch[o->kind];
-	for (;;) {
-		{
+	/* the ops' code, then the tails they share; every path ends in NEXT() or
+	 * returns */
+	{
 op_STOP:
 			if (pos == n) {
 				m->nfields = f->nfields;
@@ -2087,7 +2088,6 @@ other:
 			pos = (size_t)x;
 			lis = c->lis;
 			NEXT();
-		}
 
 token:
 		/* a name [pos, e), its terminator at e (so p[pos] is there) */
