@@ -63,6 +63,18 @@ void *hz_big_calloc(size_t n, size_t size)
 	return p;
 }
 
+void *hz_big_alloc(size_t bytes)
+{
+	char *p;
+
+	if (bytes >= HUGE_FROM || bytes > SIZE_MAX - HDR)
+		return hz_big_calloc(1, bytes);
+	if (!(p = malloc(bytes + HDR)))
+		return NULL;
+	memset(p, 0, sizeof(size_t));
+	return p + HDR;
+}
+
 void hz_big_free(void *q)
 {
 	char *p;

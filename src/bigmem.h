@@ -9,6 +9,9 @@
  * the kernel gives them; free the result with hz_big_free (never free()).
  * NULL when out of memory. */
 void *hz_big_calloc(size_t n, size_t size);
+/* The same for memory the caller writes before it reads: a small block is
+ * not zeroed (with malloc, freed memory comes back without new pages). */
+void *hz_big_alloc(size_t bytes);
 void hz_big_free(void *p);
 
 #endif

@@ -44,7 +44,7 @@ static void update_entry(struct hz_summary *s, struct followed *f)
 
 static int open_followed(const struct cli_opts *o, struct hz_summary *s, struct followed *f)
 {
-	struct hz_reader_opts ro = { o->max_line, NULL, 0, 0, 1 };
+	struct hz_reader_opts ro = { o->max_line, NULL, 0, 0, 1, NULL };
 	struct hz_err err;
 	struct stat sb;
 

@@ -47,7 +47,10 @@ struct hz_countmap {
 	int pruning;
 };
 
-#define CHUNK_SIZE (64u * 1024u)
+/* The first chunk: a map of a few keys (most of a summary's) touches one
+ * page, not sixteen. Each page first touched costs a page fault, which
+ * on a virtual machine can take as long as parsing a hundred lines. */
+#define CHUNK_SIZE (4u * 1024u)
 
 static inline const char *rec_key(const struct hz_countmap *m, const struct rec *r)
 {
@@ -139,15 +142,16 @@ static struct rec *new_rec(struct hz_countmap *m, const char *key, size_t n)
 	if (need > m->chunk_cap - m->chunk_used) {
 		/* chunks double up to 2 MiB: big maps get few, huge-page backed */
 		size_t cap = m->chunk_cap ? m->chunk_cap * 2 : CHUNK_SIZE;
-		if (cap > 32 * CHUNK_SIZE)
-			cap = 32 * CHUNK_SIZE;
+		if (cap > 512 * CHUNK_SIZE)
+			cap = 512 * CHUNK_SIZE;
 		if (cap < need)
 			cap = need;
 		char **cs = realloc(m->chunks, (m->nchunks + 1) * sizeof(*cs));
 		if (!cs)
 			return NULL;
 		m->chunks = cs;
-		m->chunk = hz_big_calloc(1, cap);
+		/* not zeroed: each record is written whole below */
+		m->chunk = hz_big_alloc(cap);
 		if (!m->chunk)
 			return NULL;
 		m->chunks[m->nchunks++] = m->chunk;

@@ -881,14 +881,18 @@ static int cert_end(struct hz_diag *d, struct hz_str v, int64_t *ms)
 	return c->ok ? 0 : -1;
 }
 
+static __attribute__((noinline)) int record_tls(struct hz_diag *d, struct hz_summary *s,
+						 const struct hz_diag_binding *b, const struct hz_match *m,
+						 struct row *w, int64_t ms, struct hz_str fe, const char *path,
+						 uint64_t line);
+
 int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
 		   const struct hz_match *m, const char *proxy, const char *path, uint64_t line)
 {
 	int64_t ms = INT64_MIN;
-	struct hz_str fe = val(m, b->frontend), client, st = val(m, b->status), ts = val(m, b->term);
-	struct hz_str has, res, used, sslv, subject;
+	struct hz_str fe = val(m, b->frontend), st = val(m, b->status), ts = val(m, b->term);
 	struct row *w = NULL;
-	int tls, identity = 0, rc = 0;
+	int rc = 0;
 
 	if (s != d->owner) {
 		if (d->owner && (rc = hz_diag_flush(d)))
@@ -927,13 +931,20 @@ int hz_diag_record(struct hz_diag *d, struct hz_summary *s, const struct hz_diag
 	/* bad requests: <BADREQ>, or the client closed/timed out before a request */
 	if ((ts.n >= 2 && (ts.p[0] | 0x20) == 'c' && ts.p[1] == 'R') || (b->request >= 0 && m->v[b->request].n == 8
 	    && !m->empty[b->request] && memcmp(m->v[b->request].p, "<BADREQ>", 8) == 0)) {
-		client = val(m, b->client);
-		if ((rc = hit(d, s, w, HZ_RULE_BAD_REQUEST, ms, fe, fe, client, HZ_STR_NULL, path, line)))
+		if ((rc = hit(d, s, w, HZ_RULE_BAD_REQUEST, ms, fe, fe, val(m, b->client), HZ_STR_NULL, path, line)))
 			return rc;
 	}
-	if (!b->verdict)
-		return 0;
-	client = val(m, b->client);
+	return b->verdict ? record_tls(d, s, b, m, w, ms, fe, path, line) : 0;
+}
+
+/* The TLS part of hz_diag_record, for formats that log TLS verdicts: apart,
+ * so that the rest (every line of every format) stays a small function. */
+static int record_tls(struct hz_diag *d, struct hz_summary *s, const struct hz_diag_binding *b,
+		      const struct hz_match *m, struct row *w, int64_t ms, struct hz_str fe, const char *path,
+		      uint64_t line)
+{
+	struct hz_str client = val(m, b->client), has, res, used, sslv, subject;
+	int tls, identity = 0, rc = 0;
 
 	has = val(m, b->has_crt);
 	res = val(m, b->resumed);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "halyze/reader.h"
 #include "halyze/router.h"
 #include "diagnose.h"
 #include "errfmt.h"
@@ -50,6 +51,7 @@ struct worker {
 	int running;
 	struct hz_router *fork;
 	struct part *cur;          /* for the progress callback */
+	struct hz_reader_buf spare;   /* the line buffer, from one part to the next */
 };
 
 static void on_progress(void *ud, const struct hz_progress *p)
@@ -69,6 +71,7 @@ static void run_part(struct worker *w, struct part *p)
 	so.traffic_ud = w->fork;
 	so.progress = ps->so->progress ? on_progress : NULL;
 	so.progress_ud = w;
+	so.spare = &w->spare;
 	w->cur = p;
 	p->s = hz_summary_new(ps->proto->max_samples);
 	if (!p->s) {
@@ -121,6 +124,7 @@ static void *work(void *arg)
 		pthread_cond_broadcast(&ps->cv);
 		pthread_mutex_unlock(&ps->mu);
 	}
+	hz_reader_buf_free(&w->spare);
 	return NULL;
 }
 

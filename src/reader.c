@@ -59,6 +59,7 @@ struct hz_reader {
 
 	char *buf;          /* decompressed text; [start, end) not yet delivered */
 	size_t cap, start, end;
+	struct hz_reader_buf *spare;   /* where buf goes when r is freed, or NULL */
 	uint64_t text_off;  /* text bytes that came before buf[0] */
 	uint64_t lineno;
 	int eof;            /* no more text will arrive */
@@ -568,7 +569,13 @@ int hz_reader_open_fd(struct hz_reader **out, int fd, const char *name,
 	r->stop = opts ? opts->stop : NULL;
 	r->limit = opts && opts->limit ? opts->limit : UINT64_MAX;
 	r->cap = r->max_line + 1 + CHUNK;
-	r->buf = malloc(r->cap);
+	r->spare = opts ? opts->spare : NULL;
+	if (r->spare && r->spare->p && r->spare->cap == r->cap) {
+		r->buf = r->spare->p;
+		r->spare->p = NULL;
+	} else {
+		r->buf = malloc(r->cap);
+	}
 	r->ovl = malloc(OVERLONG_KEEP);
 	if (!r->name || !r->buf || !r->ovl) {
 		size_t want = r->cap;
@@ -826,6 +833,12 @@ void hz_reader_follow_end(struct hz_reader *r)
 	r->starved = 0;
 }
 
+void hz_reader_buf_free(struct hz_reader_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+}
+
 void hz_reader_free(struct hz_reader *r)
 {
 	if (!r)
@@ -835,7 +848,14 @@ void hz_reader_free(struct hz_reader *r)
 	if (r->own_fd)
 		close(r->fd);
 	free(r->zin);
-	free(r->buf);
+	/* every buffer r->buf can be (its own, or a block of the inflating
+	 * thread's) holds r->cap bytes */
+	if (r->spare && r->buf && !r->spare->p) {
+		r->spare->p = r->buf;
+		r->spare->cap = r->cap;
+	} else {
+		free(r->buf);
+	}
 	free(r->ovl);
 	free(r->name);
 	free(r);

@@ -157,7 +157,7 @@ static int scan_reader(struct hz_summary *s, struct hz_reader *r, const char *pa
 int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_opts *o,
 		 struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line, o->stop, 0, o->inflate_thread, 0 };
+	struct hz_reader_opts ro = { o->max_line, o->stop, 0, o->inflate_thread, 0, o->spare };
 	struct hz_reader *r = NULL;
 	struct hz_err local;
 	long k;
@@ -184,7 +184,7 @@ int hz_scan_path(struct hz_summary *s, const char *path, const struct hz_scan_op
 int hz_scan_slice(struct hz_summary *s, const char *path, uint64_t start, uint64_t len,
 		  const struct hz_scan_opts *o, struct hz_file_summary *f, struct hz_err *err)
 {
-	struct hz_reader_opts ro = { o->max_line, o->stop, len, 0, 0 };
+	struct hz_reader_opts ro = { o->max_line, o->stop, len, 0, 0, o->spare };
 	struct hz_reader *r = NULL;
 	int fd, rc;
 

@@ -54,13 +54,19 @@ struct result {
 	struct hz_err err;
 };
 
-/* Every file test runs twice: inflating in this thread, then ahead on a
- * thread of its own; the results must not differ. */
-static int inflate_thread;
+/* Every file test runs three times: inflating in this thread, then ahead
+ * on a thread of its own, then so again with every reader taking the line
+ * buffer the reader before it left (hz_reader_opts.spare: stale text in
+ * the buffer, and gzip blocks given back in its place); the results must
+ * not differ. */
+static int inflate_thread, use_spare;
+static struct hz_reader_buf spare;
+static unsigned spare_reused;
 
 static void run_path(const char *path, size_t max_line, struct result *res)
 {
-	struct hz_reader_opts o = { max_line, NULL, 0, inflate_thread, 0 };
+	struct hz_reader_opts o = { max_line, NULL, 0, inflate_thread, 0, use_spare ? &spare : NULL };
+	const char *kept = spare.p;
 	struct hz_reader *r;
 	struct hz_line l;
 	int rc;
@@ -71,6 +77,8 @@ static void run_path(const char *path, size_t max_line, struct result *res)
 		res->rc = rc;
 		return;
 	}
+	/* a buffer of the reader's size is taken, and only then */
+	spare_reused += kept && !spare.p;
 	while ((rc = hz_reader_next(r, &l, &res->err)) == 1) {
 		res->lines++;
 		CHECK_EQ_INT(l.no, res->lines);
@@ -88,6 +96,8 @@ static void run_path(const char *path, size_t max_line, struct result *res)
 	if (rc < 0) /* after an error the reader ends cleanly */
 		CHECK_EQ_INT(hz_reader_next(r, &l, NULL), 0);
 	hz_reader_free(r);
+	/* ... and a buffer is left for the next one */
+	CHECK(!use_spare || spare.p);
 	res->text[res->tn] = 0;
 }
 
@@ -561,7 +571,7 @@ static void test_split_reads(void)
 	char a[150], b[160];
 	size_t n1, n2;
 	unsigned char *z1, *z2, *both;
-	struct hz_reader_opts o = { 100, NULL, 0, 0, 0 };
+	struct hz_reader_opts o = { 100, NULL, 0, 0, 0, NULL };
 	struct hz_reader *r;
 	struct hz_line l;
 	struct hz_err err;
@@ -657,7 +667,9 @@ int main(void)
 {
 	if (!mkdtemp(tmpdir))
 		return 2;
-	for (inflate_thread = 0; inflate_thread < 2; inflate_thread++) {
+	for (int round = 0; round < 3; round++) {
+		inflate_thread = round > 0;
+		use_spare = round == 2;
 		test_endings();
 		test_overlong();
 		test_many_refills();
@@ -666,6 +678,9 @@ int main(void)
 		test_big_gzip();
 		test_open_errors();
 	}
+	/* the readers of the third round took the buffers left to them */
+	CHECK(spare_reused > 10);
+	hz_reader_buf_free(&spare);
 	test_pipe();
 	test_split_reads();
 	test_count();

@@ -23,6 +23,15 @@ struct hz_line {
 	unsigned flags;
 };
 
+/* A line buffer kept between readers (see hz_reader_opts.spare). */
+struct hz_reader_buf {
+	char *p;            /* NULL: none kept */
+	size_t cap;
+};
+
+/* Frees what b keeps. */
+void hz_reader_buf_free(struct hz_reader_buf *b);
+
 struct hz_reader_opts {
 	size_t max_line;     /* 0 = HZ_READER_DEFAULT_MAX_LINE */
 	/* When set (by a signal handler) while a read is interrupted, the input
@@ -40,6 +49,11 @@ struct hz_reader_opts {
 	 * returns HZ_READER_AGAIN instead of 0, keeping a partial last line
 	 * until the rest arrives or hz_reader_follow_end. Ignored for gzip. */
 	int follow;
+	/* Where the reader takes its line buffer from when one of its size is
+	 * kept there, and leaves it when freed (NULL: malloc and free): readers
+	 * opened one after the other on a thread (the slices of a big file)
+	 * then reuse its pages, where a fresh buffer costs a page fault a page. */
+	struct hz_reader_buf *spare;
 };
 
 /* hz_reader_next in follow mode: no complete line yet; call again later. */

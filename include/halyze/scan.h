@@ -18,6 +18,8 @@ struct hz_progress {
 	uint64_t lines;        /* of this file */
 };
 
+struct hz_reader_buf;
+
 struct hz_scan_opts {
 	size_t max_line;               /* 0: the reader's default */
 	int headers_only;              /* account lines and syslog headers only */
@@ -33,6 +35,9 @@ struct hz_scan_opts {
 	void *progress_ud;
 	volatile sig_atomic_t *stop;   /* set asynchronously to end the scan early */
 	int inflate_thread;            /* gzip files inflate on a thread of their own */
+	/* the readers' line buffer, kept from one input to the next (see
+	 * hz_reader_opts.spare); NULL: none kept */
+	struct hz_reader_buf *spare;
 };
 
 /* Scans one input ("-" for stdin) into s. An input that cannot be opened or
