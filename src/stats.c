@@ -180,13 +180,20 @@ int hz_stats_record(struct hz_summary *s, const struct hz_stats_binding *b, cons
 	if (b->backend >= 0 && b->server >= 0) {
 		char key[512];
 		struct hz_str be = m->v[b->backend], sv = m->v[b->server];
+		const char *k = key;
 		uint64_t *c;
-		if (be.n + sv.n + 1 > sizeof(key))
-			return 0;
-		hz_copy_short(key, be.p, be.n);
-		key[be.n] = '/';
-		hz_copy_short(key + be.n + 1, sv.p, sv.n);
-		c = hz_countmap_get(s->servers, key, be.n + 1 + sv.n);
+		if (sv.p == be.p + be.n + 1 && be.p[be.n] == '/') {
+			/* "%b/%s" as the line has it: no copy (the copy's stores
+			 * would also hold up the loads that hash it) */
+			k = be.p;
+		} else {
+			if (be.n + sv.n + 1 > sizeof(key))
+				return 0;
+			hz_copy_short(key, be.p, be.n);
+			key[be.n] = '/';
+			hz_copy_short(key + be.n + 1, sv.p, sv.n);
+		}
+		c = hz_countmap_get(s->servers, k, be.n + 1 + sv.n);
 		if (!c)
 			return HZ_ENOMEM;
 		c[HZ_SRV_REQUESTS]++;
