@@ -21,7 +21,7 @@ struct slot {
 	struct rec *rec;
 };
 
-/* 256 recent keys a map (2 KB): with 64, the twenty-odd keys of a status or
+/* 256 recent keys a map (2 KB, once it has a key): with 64, the twenty-odd keys of a status or
  * server table collided often enough to send 5% of the lookups of httplog's
  * summary to the hash table */
 #define RECENT_BITS 8
@@ -35,7 +35,7 @@ struct hz_countmap {
 	size_t count, ecap;
 	/* recent lookups, direct-mapped by a cheap function of the key: logs
 	 * repeat a few keys (statuses, frontends, servers) in any order */
-	struct rec *recent[RECENT];
+	struct rec **recent;  /* no_recent until the first key is met */
 	char *chunk;
 	size_t chunk_used, chunk_cap;
 	char **chunks;
@@ -50,6 +50,11 @@ struct hz_countmap {
 /* The first chunk: a map of a few keys (most of a summary's) touches one
  * page, not sixteen. Each page first touched costs a page fault, which
  * on a virtual machine can take as long as parsing a hundred lines. */
+/* The recent keys of a map that has met none: shared, never written (a
+ * summary holds dozens of maps, most of them never used, and zeroing 2 KB
+ * for each would touch a page or so each). */
+static struct rec *no_recent[RECENT];
+
 #define CHUNK_SIZE (4u * 1024u)
 
 static inline const char *rec_key(const struct hz_countmap *m, const struct rec *r)
@@ -111,6 +116,7 @@ struct hz_countmap *hz_countmap_new(size_t nvals)
 	if (!m)
 		return NULL;
 	m->nvals = nvals ? nvals : 1;
+	m->recent = no_recent;
 	m->mask = 63;
 	m->slots = hz_big_calloc(m->mask + 1, sizeof(*m->slots));
 	if (!m->slots) {
@@ -127,6 +133,8 @@ void hz_countmap_free(struct hz_countmap *m)
 	for (size_t i = 0; i < m->nchunks; i++)
 		hz_big_free(m->chunks[i]);
 	free(m->chunks);
+	if (m->recent != no_recent)
+		free(m->recent);
 	hz_big_free(m->slots);
 	free(m->ent);
 	free(m);
@@ -240,8 +248,15 @@ static uint64_t *get_slow(struct hz_countmap *m, const char *key, size_t n, size
 {
 	uint64_t *v = hz_countmap_get_hashed(m, key, n, hash_key(key, n));
 
+	if (m->recent == no_recent) {
+		/* the first key met: the map gets recent keys of its own (without,
+		 * it only misses them) */
+		struct rec **r = calloc(RECENT, sizeof(*r));
+		if (r)
+			m->recent = r;
+	}
 	/* the record of vals: vals is its member */
-	if (v)
+	if (v && m->recent != no_recent)
 		m->recent[k] = (struct rec *)(void *)((char *)v - offsetof(struct rec, vals));
 	return v;
 }
@@ -290,7 +305,8 @@ static int prune(struct hz_countmap *m)
 		m->slots = n->slots; m->mask = n->mask; m->ent = n->ent; m->count = n->count; m->ecap = n->ecap;
 		m->chunk = n->chunk; m->chunk_used = n->chunk_used; m->chunk_cap = n->chunk_cap;
 		m->chunks = n->chunks; m->nchunks = n->nchunks;
-		memset(m->recent, 0, sizeof(m->recent));
+		if (m->recent != no_recent)
+			memset(m->recent, 0, RECENT * sizeof(*m->recent));
 		n->slots = t.slots; n->ent = t.ent; n->chunks = t.chunks; n->nchunks = t.nchunks;
 	}
 	rc = 0;

@@ -122,7 +122,7 @@ static void set_limit(struct table *t)
 
 static int table_init(struct table *t, size_t cap)
 {
-	t->mask = 1023;
+	t->mask = 63;   /* grows with the handshakes: most logs have none */
 	t->s = hz_big_calloc(t->mask + 1, sizeof(*t->s));
 	t->count = 0;
 	t->max = cap;
@@ -375,7 +375,7 @@ struct hz_diag {
 	struct top *cand;           /* resumptions an earlier part may trace */
 	size_t ncand, candcap;
 	uint64_t seq;               /* lines recorded */
-	struct gop gq[GQ];
+	struct gop *gq;             /* [GQ], not zeroed: written before read */
 	size_t gq_head, gq_len;
 	struct top tq[TQ];
 	size_t tq_head, tq_len;
@@ -385,7 +385,7 @@ struct hz_diag {
 	int64_t b_width;            /* ... for this bucket width */
 	size_t next_row;            /* the next to recycle */
 	struct hz_summary *owner;   /* where the rows' counts go */
-	struct cert_date dates[HZ_DIAG_DATES];
+	struct cert_date *dates;    /* [HZ_DIAG_DATES], from the first certificate on */
 	struct table by_sid, by_id;
 	/* the owner's counters of the untraced reasons, looked up once (most
 	 * resumptions of a long log stay untraced); cleared by hz_diag_flush */
@@ -441,7 +441,10 @@ struct hz_diag *hz_diag_new(const struct hz_diag_opts *o)
 	d->first_ms = INT64_MAX;
 	d->max_ms = INT64_MIN;
 	d->sec_ms = INT64_MIN;
-	if (table_init(&d->by_sid, d->o.max_sessions) || table_init(&d->by_id, d->o.max_sessions)) {
+	/* the queue apart, and not zeroed: 17 KB that a format without TLS
+	 * fields hardly uses (a page fault for every 4 KB touched) */
+	if (!(d->gq = malloc(GQ * sizeof(*d->gq))) || table_init(&d->by_sid, d->o.max_sessions)
+	    || table_init(&d->by_id, d->o.max_sessions)) {
 		hz_diag_free(d);
 		return NULL;
 	}
@@ -564,6 +567,8 @@ void hz_diag_free(struct hz_diag *d)
 		return;
 	table_free(&d->by_sid);
 	table_free(&d->by_id);
+	free(d->gq);
+	free(d->dates);
 	hz_big_free(d->cand);
 	free(d);
 }
@@ -859,7 +864,9 @@ static int cert_end(struct hz_diag *d, struct hz_str v, int64_t *ms)
 	struct cert_date *c;
 	uint64_t h = v.n;
 
-	if (v.n > sizeof(c->key) || v.n < 8) {
+	/* the cache is made for the first certificate (and without it, each
+	 * date is parsed) */
+	if (v.n > sizeof(c->key) || v.n < 8 || (!d->dates && !(d->dates = calloc(HZ_DIAG_DATES, sizeof(*d->dates))))) {
 		int64_t x;
 		int ok = hz_diag_cert_date(v, &x) == 0;
 		*ms = x;
