@@ -407,13 +407,29 @@ size_t hz_countmap_nvals(const struct hz_countmap *m)
 	return m->nvals;
 }
 
+/* Keys merged ahead of the one being added: their slot in dst is fetched
+ * MERGE_AHEAD keys before, their record half that: the keys of a big map
+ * land at random in another, and one at a time each would wait for memory. */
+#define MERGE_AHEAD 16
+
 int hz_countmap_merge(struct hz_countmap *dst, const struct hz_countmap *src)
 {
+	uint64_t hs[MERGE_AHEAD];
+
 	if (dst->nvals != src->nvals)
 		return HZ_EINVAL;
 	for (size_t i = 0; i < src->count; i++) {
 		const struct rec *r = src->ent[i];
-		uint64_t *d = hz_countmap_get(dst, rec_key(src, r), r->n);
+		/* key i's hash, before its place in hs takes key i + MERGE_AHEAD's */
+		uint64_t *d, h = i >= MERGE_AHEAD ? hs[i % MERGE_AHEAD] : hash_key(rec_key(src, r), r->n);
+		if (i + MERGE_AHEAD < src->count) {
+			const struct rec *q = src->ent[i + MERGE_AHEAD];
+			hs[(i + MERGE_AHEAD) % MERGE_AHEAD] = hash_key(rec_key(src, q), q->n);
+			hz_countmap_prefetch(dst, hs[(i + MERGE_AHEAD) % MERGE_AHEAD], 0);
+		}
+		if (i + MERGE_AHEAD / 2 < src->count && i >= MERGE_AHEAD / 2)
+			hz_countmap_prefetch(dst, hs[(i + MERGE_AHEAD / 2) % MERGE_AHEAD], 1);
+		d = hz_countmap_get_hashed(dst, rec_key(src, r), r->n, h);
 		if (!d)
 			return HZ_ENOMEM;
 		for (size_t k = 0; k < dst->nvals; k++)
