@@ -21,9 +21,9 @@ struct slot {
 	struct rec *rec;
 };
 
-/* 256 recent keys a map (2 KB, once it has a key): with 64, the twenty-odd keys of a status or
- * server table collided often enough to send 5% of the lookups of httplog's
- * summary to the hash table */
+/* 256 recent keys a map (2 KB, from its first key on): with 64, the
+ * twenty-odd keys of a status or server table collided often enough to
+ * send 5% of the lookups of httplog's summary to the hash table */
 #define RECENT_BITS 8
 #define RECENT (1u << RECENT_BITS)
 
@@ -47,14 +47,14 @@ struct hz_countmap {
 	int pruning;
 };
 
-/* The first chunk: a map of a few keys (most of a summary's) touches one
- * page, not sixteen. Each page first touched costs a page fault, which
- * on a virtual machine can take as long as parsing a hundred lines. */
 /* The recent keys of a map that has met none: shared, never written (a
  * summary holds dozens of maps, most of them never used, and zeroing 2 KB
  * for each would touch a page or so each). */
 static struct rec *no_recent[RECENT];
 
+/* The first chunk: a map of a few keys (most of a summary's) touches one
+ * page, not sixteen. Each page first touched costs a page fault, which
+ * on a virtual machine can take as long as parsing a hundred lines. */
 #define CHUNK_SIZE (4u * 1024u)
 
 static inline const char *rec_key(const struct hz_countmap *m, const struct rec *r)
