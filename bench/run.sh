@@ -118,12 +118,10 @@ g="httplog, plain"
 add "$g" "halyze --headers-only httplog.log" row "$HTTP_BYTES" "ratio>=0.5" "$hz --headers-only $H"
 add "$g" "wc -l httplog.log" ref "$HTTP_BYTES" "" "wc -l $H"
 add "$g" "cat httplog.log > /dev/null" row "$HTTP_BYTES" "" "cat $H > /dev/null"
-[ -n "$HALOG" ] && add "$g" "halog -st < httplog.log" row "$HTTP_BYTES" "" "$(q "$HALOG") -st < $H"
 
 g="httplog, gzip"
 add "$g" "halyze --headers-only httplog.log.gz" row "$HTTP_BYTES" "ratio>=0.95" "$hz --headers-only $H.gz"
 add "$g" "zcat httplog.log.gz > /dev/null" ref "$HTTP_BYTES" "" "zcat $H.gz > /dev/null"
-[ -n "$IGZIP" ] && add "$g" "igzip -dc httplog.log.gz > /dev/null" row "$HTTP_BYTES" "" "$(q "$IGZIP") -dc $H.gz > /dev/null"
 
 g="ssl, plain"
 add "$g" "halyze --headers-only ssl.log" row "$SSL_BYTES" "ratio>=0.5" "$hz --headers-only $S"
@@ -135,14 +133,17 @@ add "$g" "halyze --headers-only ssl.log.gz" row "$SSL_BYTES" "ratio>=0.95" "$hz 
 add "$g" "zcat ssl.log.gz > /dev/null" ref "$SSL_BYTES" "" "zcat $S.gz > /dev/null"
 [ -n "$IGZIP" ] && add "$g" "igzip -dc ssl.log.gz > /dev/null" row "$SSL_BYTES" "" "$(q "$IGZIP") -dc $S.gz > /dev/null"
 
+# Each command is timed once, where it is first added: a reference is added
+# just before its target row (halog here, igzip below), so that the two are
+# timed one after the other, not minutes apart on a machine whose speed drifts.
 g="httplog, full summary"
+[ -n "$HALOG" ] && add "$g" "halog -st < httplog.log" ref "$HTTP_BYTES" "" "$(q "$HALOG") -st < $H"
 add "$g" "halyze httplog.log" row "$HTTP_BYTES" "ratio>=1.0" "$hz $H"
 add "$g" "halyze --json httplog.log" row "$HTTP_BYTES" "" "$hz --json $H"
 # the summary issue 3 names (frontends, status, termination, servers), without
 # what the TLS diagnosis adds to every run (per-minute series, the bad-request
 # rule): what that part costs, no target of its own
 add "$g" "halyze --no-diagnosis httplog.log" row "$HTTP_BYTES" "" "$hz --no-diagnosis $H"
-[ -n "$HALOG" ] && add "$g" "halog -st < httplog.log" ref "$HTTP_BYTES" "" "$(q "$HALOG") -st < $H"
 
 g="ssl, full summary"
 pin=; [ -n "$TASKSET" ] && pin="$(q "$TASKSET") -c 0 "
@@ -167,6 +168,7 @@ g="httplog gzip, full summary"
 [ -n "$HALOG" ] && add "$g" "zcat httplog.log.gz | halog -st" ref "$HTTP_BYTES" "" "zcat $H.gz | $(q "$HALOG") -st"
 add "$g" "halyze httplog.log.gz" row "$HTTP_BYTES" "ratio>=4" "$hz $H.gz"
 if [ -n "$IGZIP" ]; then
+	# igzip is timed here, right after halyze on the same file
 	g2="httplog gzip, against igzip alone"
 	add "$g2" "igzip -dc httplog.log.gz > /dev/null" ref "$HTTP_BYTES" "" "$(q "$IGZIP") -dc $H.gz > /dev/null"
 	add "$g2" "halyze httplog.log.gz" row "$HTTP_BYTES" "ratio>=0.9" "$hz $H.gz"
