@@ -340,6 +340,9 @@ cpu_speeds() {
 	echo "$line"
 }
 SPEEDS_BEFORE=$(cpu_speeds)
+# every round's two times, for a reader who wants to see the drift
+PAIRS_TSV=$DIR/pairs.tsv
+printf 'group\tcommand\treference\tround\tcpu\treference_s\tcommand_s\tratio\n' >"$PAIRS_TSV"
 if [ "$PAIRS" -gt 0 ]; then
 	{
 		echo
@@ -369,6 +372,8 @@ if [ "$PAIRS" -gt 0 ]; then
 			a=$(time_cmd "${CMD[$refname]}" "$cpu")
 			b=$(time_cmd "${CMD[${R_NAME[$i]}]}" "$cpu")
 			ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", a / b }')")
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${R_GROUP[$i]}" "${R_NAME[$i]}" "$refname" "$round" \
+				"${cpu:-any}" "$a" "$b" "${ratios[${#ratios[@]} - 1]}" >>"$PAIRS_TSV"
 		done
 		want=${t#ratio>=}
 		printf '%s\n' "${ratios[@]}" | sort -g | awk -v g="${R_GROUP[$i]}" -v nm="${R_NAME[$i]}" -v want="$want" '
@@ -380,6 +385,7 @@ if [ "$PAIRS" -gt 0 ]; then
 	done
 	echo >>"$RESULTS"
 	echo "Speed of each CPU after the paired rounds: $(cpu_speeds)." >>"$RESULTS"
+	echo "Each round's two times: $PAIRS_TSV." >>"$RESULTS"
 fi
 
 cat "$RESULTS"
