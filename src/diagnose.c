@@ -340,26 +340,137 @@ struct cert_date {
 	int ok;
 };
 
-/* Work on large tables, done a line or two after it is found. Group maps
- * and the tracing tables grow to a million keys that are hit at random:
- * done at once, each lookup waits for one or two cache misses (most of the
+/* Work on large tables, done a line or two after it is found. Group
+ * tallies and the tracing tables grow to a million keys that are hit at
+ * random: done at once, each lookup waits for a cache miss (most of the
  * diagnosis' cost). Queued, the lookup's memory is prefetched while the
  * next lines are tokenized, and the work is done in the original order, so
  * the results are the same. */
 #define GROUP_MAX 512
 #define GQ 32           /* group counts in flight: a few per line */
 struct gop {
-	struct hz_countmap *map;
 	uint64_t h, seq;
-	int stage;          /* prefetched: 0 the slot, 1 the record too */
+	enum hz_rule_id rule;
 	size_t n;
 	char key[GROUP_MAX];
 };
 
+/* A built-in rule's group counts while the scan runs. A group map is hit
+ * at random, about once a line, and grows to a hundred thousand keys and
+ * more (clients): in the summary's count map, each hit reads a slot and
+ * then the key's record, two cache misses in a map bigger than the cache.
+ * A tally keeps the counts in its slots, 16 bytes each and nothing else to
+ * read (a key's bytes are written once, when first met, and read again
+ * when the tally is added into the map: at hz_diag_flush, or when it is
+ * full): one miss a hit, in a table a third of the size. A key is known by
+ * its 64-bit hash, seeded per process (hz_countmap_hash), as the session
+ * tables know handshakes: two groups could only be confused by a collision
+ * of 64-bit hashes. */
+struct tslot {
+	uint64_t h;         /* 0 = empty */
+	uint32_t count;
+	uint32_t off;       /* the key in keys[]: struct tkey, then its bytes */
+};
+
+struct tkey {
+	uint32_t count;     /* the slot's count, copied there when the tally is added */
+	uint16_t n;
+};
+
+struct tally {
+	struct tslot *s;    /* NULL until the first hit */
+	size_t mask, count;
+	char *keys;         /* in the order first met: the order the map gets them */
+	size_t used, cap;
+};
+
+/* a tally is added into its map, and emptied, at this many keys or key
+ * bytes: the map's own cap (--max-keys) then applies, and the memory stays
+ * bounded whatever the number of distinct groups */
+#define TALLY_MAX ((size_t)1 << 17)
+#define TALLY_KEYS ((size_t)8 << 20)
+
+static int tally_init(struct tally *t)
+{
+	t->mask = 1023;
+	t->count = 0;
+	t->used = 0;
+	t->s = hz_big_calloc(t->mask + 1, sizeof(*t->s));
+	return t->s ? 0 : -1;
+}
+
+static void tally_free(struct tally *t)
+{
+	hz_big_free(t->s);
+	free(t->keys);
+	memset(t, 0, sizeof(*t));
+}
+
+static struct tkey *tally_key(const struct tally *t, uint32_t off)
+{
+	return (struct tkey *)(void *)(t->keys + off);
+}
+
+static const char *tkey_bytes(const struct tkey *k)
+{
+	return (const char *)(k + 1);
+}
+
+/* Adds the tally's counts into map, in the order its keys were first met,
+ * and empties it (its storage kept). */
+static int tally_add_into(struct tally *t, struct hz_countmap *map)
+{
+	size_t off = 0;
+
+	if (!t->count)
+		return 0;
+	/* the counts into their keys, then the keys in order: each key's record
+	 * in the map is looked up once, in the order a direct count would have
+	 * made them */
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->s[i].h)
+			tally_key(t, t->s[i].off)->count = t->s[i].count;
+	while (off < t->used) {
+		const struct tkey *k = tally_key(t, (uint32_t)off);
+		size_t n = k->n;
+		if (k->count) {
+			uint64_t *c = hz_countmap_get(map, tkey_bytes(k), n);
+			if (!c)
+				return HZ_ENOMEM;
+			*c += k->count;
+		}
+		off += (sizeof(struct tkey) + n + 7) & ~(size_t)7;
+	}
+	memset(t->s, 0, (t->mask + 1) * sizeof(*t->s));
+	t->count = 0;
+	t->used = 0;
+	return 0;
+}
+
+static int tally_grow(struct tally *t)
+{
+	size_t ncap = (t->mask + 1) * 2;
+	struct tslot *ns = hz_big_calloc(ncap, sizeof(*ns));
+
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i <= t->mask; i++) {
+		if (!t->s[i].h)
+			continue;
+		size_t j = t->s[i].h & (ncap - 1);
+		while (ns[j].h)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = t->s[i];
+	}
+	hz_big_free(t->s);
+	t->s = ns;
+	t->mask = ncap - 1;
+	return 0;
+}
+
 #define TQ 8
-/* how many lines later: the record's prefetch, the group count, the tracing */
-#define AGE_RECORD 2
-#define AGE_GROUP 4
+/* how many lines later: the group count, the tracing */
+#define AGE_GROUP 3
 #define AGE_TRACE 2
 enum { T_PUT, T_TRACE };
 struct top {
@@ -377,6 +488,7 @@ struct hz_diag {
 	uint64_t seq;               /* lines recorded */
 	struct gop *gq;             /* [GQ], not zeroed: written before read */
 	size_t gq_head, gq_len;
+	struct tally tally[HZ_RULE_BUILTIN_COUNT];
 	struct top tq[TQ];
 	size_t tq_head, tq_len;
 	struct row rows[HZ_DIAG_ROWS];
@@ -496,6 +608,11 @@ int hz_diag_flush(struct hz_diag *d)
 	int rc = d->owner ? drain(d, 1) : 0;
 
 	memset(d->why_count, 0, sizeof(d->why_count));
+	for (size_t r = 0; r < HZ_RULE_BUILTIN_COUNT && d->owner; r++) {
+		int e = tally_add_into(&d->tally[r], d->owner->hits[r].groups);
+		if (!rc)
+			rc = e;
+	}
 
 	for (size_t i = 0; i < HZ_DIAG_ROWS; i++) {
 		int r = flush_row(d, &d->rows[i]);
@@ -568,6 +685,8 @@ void hz_diag_free(struct hz_diag *d)
 	table_free(&d->by_sid);
 	table_free(&d->by_id);
 	free(d->gq);
+	for (size_t r = 0; r < HZ_RULE_BUILTIN_COUNT; r++)
+		tally_free(&d->tally[r]);
 	free(d->dates);
 	hz_big_free(d->cand);
 	free(d);
@@ -618,7 +737,7 @@ static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, st
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), the rest in the summary. */
-static int queue_group(struct hz_diag *d, struct hz_countmap *map, struct hz_str a, struct hz_str b, struct hz_str c);
+static int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c);
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), its group queued, the rest in the summary. */
@@ -631,7 +750,7 @@ static int hit(struct hz_diag *d, struct hz_summary *s, struct row *w, enum hz_r
 		return hz_summary_hit(s, r, ms, fe.p ? fe.p : "", fe.n, g, n, path, line);
 	}
 	w->c[1 + r]++;
-	return queue_group(d, s->hits[r].groups, a, b, c) || hz_summary_hit_only(s, r, ms, path, line) ? HZ_ENOMEM : 0;
+	return queue_group(d, r, a, b, c) || hz_summary_hit_only(s, r, ms, path, line) ? HZ_ENOMEM : 0;
 }
 
 int hz_diag_cert_date(struct hz_str v, int64_t *ms)
@@ -735,18 +854,69 @@ static int run_top(struct hz_diag *d, const struct top *t)
 	return 0;
 }
 
-static int run_gop(struct gop *g)
+/* One more hit of group key (hash h) of rule r, whose map is in summary s. */
+static int run_gop(struct hz_diag *d, const struct gop *g)
 {
-	uint64_t *c = hz_countmap_get_hashed(g->map, g->key, g->n, g->h);
-	if (!c)
+	struct tally *t = &d->tally[g->rule];
+	struct hz_countmap *map = d->owner->hits[g->rule].groups;
+	size_t i, need = (sizeof(struct tkey) + g->n + 7) & ~(size_t)7;
+
+	if (!t->s && tally_init(t))
 		return HZ_ENOMEM;
-	(*c)++;
+	for (i = g->h & t->mask; t->s[i].h; i = (i + 1) & t->mask) {
+		struct tslot *x = &t->s[i];
+		if (x->h != g->h)
+			continue;
+		if (++x->count == UINT32_MAX) {
+			/* the count moves into the map before it overflows */
+			uint64_t *c = hz_countmap_get_hashed(map, g->key, g->n, g->h);
+			if (!c)
+				return HZ_ENOMEM;
+			*c += x->count;
+			x->count = 0;
+		}
+		return 0;
+	}
+	/* a key first met: room for it, then its slot again */
+	if (t->count + 1 > TALLY_MAX || t->used + need > TALLY_KEYS) {
+		if (tally_add_into(t, map))
+			return HZ_ENOMEM;
+	} else if ((t->count + 1) * 4 > (t->mask + 1) * 3) {
+		if (tally_grow(t))
+			return HZ_ENOMEM;
+	} else {
+		goto put;
+	}
+	for (i = g->h & t->mask; t->s[i].h; i = (i + 1) & t->mask)
+		;
+put:
+	if (t->used + need > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 16384;
+		char *nk;
+		while (ncap < t->used + need)
+			ncap *= 2;
+		if (!(nk = realloc(t->keys, ncap)))
+			return HZ_ENOMEM;
+		t->keys = nk;
+		t->cap = ncap;
+	}
+	{
+		struct tkey *k = tally_key(t, (uint32_t)t->used);
+		k->count = 0;
+		k->n = (uint16_t)g->n;
+		memcpy((char *)(k + 1), g->key, g->n);
+	}
+	t->s[i].h = g->h;
+	t->s[i].count = 1;
+	t->s[i].off = (uint32_t)t->used;
+	t->used += need;
+	t->count++;
 	return 0;
 }
 
-/* Does the queued work that is due (all of it when `all`): tracing one line
- * after it was queued, group counts two lines after, once their slot and
- * then their record had time to arrive. */
+/* Does the queued work that is due (all of it when `all`): tracing
+ * AGE_TRACE lines after it was queued, group counts AGE_GROUP lines after,
+ * once their slots had time to arrive. */
 static int drain(struct hz_diag *d, int all)
 {
 	int rc = 0;
@@ -756,21 +926,8 @@ static int drain(struct hz_diag *d, int all)
 		d->tq_head = (d->tq_head + 1) % TQ;
 		d->tq_len--;
 	}
-	while (d->gq_len && !rc) {
-		struct gop *g = &d->gq[d->gq_head];
-		uint64_t age = d->seq - g->seq;
-		if (!all && age < AGE_GROUP) {
-			/* the rest are younger: move their prefetch on a stage */
-			for (size_t i = 0; i < d->gq_len; i++) {
-				struct gop *x = &d->gq[(d->gq_head + i) % GQ];
-				if (x->stage == 0 && d->seq - x->seq >= AGE_RECORD) {
-					hz_countmap_prefetch(x->map, x->h, 1);
-					x->stage = 1;
-				}
-			}
-			break;
-		}
-		rc = run_gop(g);
+	while (d->gq_len && !rc && (all || d->seq - d->gq[d->gq_head].seq >= AGE_GROUP)) {
+		rc = run_gop(d, &d->gq[d->gq_head]);
 		d->gq_head = (d->gq_head + 1) % GQ;
 		d->gq_len--;
 	}
@@ -800,24 +957,25 @@ static int queue_top(struct hz_diag *d, const struct top *t)
 	return rc;
 }
 
-/* Queues a count of group "a b c" in map, its key built in the queue. */
-static int queue_group(struct hz_diag *d, struct hz_countmap *map, struct hz_str a, struct hz_str b, struct hz_str c)
+/* Queues a count of group "a b c" of rule r, its key built in the queue. */
+static int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c)
 {
 	struct gop *g;
+	const struct tally *t = &d->tally[r];
 	int rc = 0;
 
 	if (d->gq_len == GQ) {
-		rc = run_gop(&d->gq[d->gq_head]);
+		rc = run_gop(d, &d->gq[d->gq_head]);
 		d->gq_head = (d->gq_head + 1) % GQ;
 		d->gq_len--;
 	}
 	g = &d->gq[(d->gq_head + d->gq_len++) % GQ];
-	g->map = map;
+	g->rule = r;
 	g->n = group3(g->key, sizeof(g->key), a, b, c);
 	g->h = hz_countmap_hash(g->key, g->n);
 	g->seq = d->seq;
-	g->stage = 0;
-	hz_countmap_prefetch(map, g->h, 0);
+	if (t->s)
+		__builtin_prefetch(&t->s[g->h & t->mask]);
 	return rc;
 }
 
