@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 /* One key and its counters, packed together in a chunk that never moves:
  * a lookup touches its slot and then one record (counters, length and the
@@ -84,13 +86,32 @@ static inline uint64_t mix(uint64_t h)
 	return h;
 }
 
+/* The hash's seed, drawn once per process: log content (URLs, client
+ * certificates' names) cannot be made to collide on purpose, neither to
+ * slow a table down nor to merge two of the diagnosis' groups, which it
+ * knows by their hash alone (diagnose.c). No output depends on it. */
+static uint64_t seed;
+
+__attribute__((constructor)) static void seed_init(void)
+{
+	uint64_t s = 0;
+	struct timespec t;
+
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		s = (uint64_t)t.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)t.tv_sec ^ (uint64_t)(uintptr_t)&t;
+	}
+	seed = s;
+}
+
 /* Eight bytes at a time, the last ones read overlapping (keys are short:
  * names, status codes, "backend/server"), instead of a multiply per byte;
- * never 0. The value depends on the byte order, which is fine: it never
- * leaves the process, and no output depends on the table's order. */
+ * never 0. The value depends on the byte order and the seed, which is
+ * fine: it never leaves the process, and no output depends on the table's
+ * order. */
 static uint64_t hash_key(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull * (n + 1), w;
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull * (n + 1), w;
 
 	if (n >= 8) {
 		size_t i;
