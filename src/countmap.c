@@ -90,7 +90,7 @@ static inline uint64_t mix(uint64_t h)
  * certificates' names) cannot be made to collide on purpose, neither to
  * slow a table down nor to merge two of the diagnosis' groups, which it
  * knows by their hash alone (diagnose.c). No output depends on it. */
-static uint64_t seed;
+uint64_t hz_hash_seed;
 
 __attribute__((constructor)) static void seed_init(void)
 {
@@ -101,7 +101,7 @@ __attribute__((constructor)) static void seed_init(void)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		s = (uint64_t)t.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)t.tv_sec ^ (uint64_t)(uintptr_t)&t;
 	}
-	seed = s;
+	hz_hash_seed = s;
 }
 
 /* Eight bytes at a time, the last ones read overlapping (keys are short:
@@ -111,7 +111,7 @@ __attribute__((constructor)) static void seed_init(void)
  * order. */
 static uint64_t hash_key(const char *p, size_t n)
 {
-	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull * (n + 1), w;
+	uint64_t h = hz_hash_seed ^ 0x9e3779b97f4a7c15ull * (n + 1), w;
 
 	if (n >= 8) {
 		size_t i;

@@ -493,6 +493,7 @@ struct hz_diag {
 	size_t tq_head, tq_len;
 	struct row rows[HZ_DIAG_ROWS];
 	uint8_t by_fe[64];          /* 1 + the row a frontend's name hashed to last, or 0 */
+	uint64_t zeros[3];          /* verify, cert_errors, ca_errors of "0", not yet in the owner's maps */
 	int64_t b_lo, b_hi, b;      /* the last line's bucket [b_lo, b_hi): no division */
 	int64_t b_width;            /* ... for this bucket width */
 	size_t next_row;            /* the next to recycle */
@@ -512,26 +513,56 @@ struct hz_diag {
 	int64_t sec_ms;             /* that second, in ms; INT64_MIN: none */
 };
 
-/* Folds (p, n) into h eight bytes at a time; the length goes in too, so
- * ("ab","c") and ("a","bc") differ. */
-static uint64_t mix(uint64_t h, const char *p, size_t n)
-{
-	size_t i = 0;
+__extension__ typedef unsigned __int128 u128;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
+/* The 128-bit product of a and b, its halves folded. */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+	u128 r = (u128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t rd64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t rd32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Folds (p, n) into h, sixteen bytes a multiply, the last ones read
+ * overlapping (never outside the view); the length goes in too, so ("ab",
+ * "c") and ("a", "bc") differ. h starts from hz_hash_seed: the keys are
+ * log content, and must not collide on purpose. */
+static inline uint64_t mix(uint64_t h, const char *p, size_t n)
+{
+	uint64_t a, b;
+
+	if (n > 16) {
+		size_t i = 0;
+		for (; i + 16 < n; i += 16)
+			h = mum(rd64(p + i) ^ h ^ 0xa0761d6478bd642full, rd64(p + i + 8) ^ 0xe7037ed1a0b428dbull);
+		a = rd64(p + n - 16);
+		b = rd64(p + n - 8);
+	} else if (n >= 8) {
+		a = rd64(p);
+		b = rd64(p + n - 8);
+	} else if (n >= 4) {
+		a = rd32(p);
+		b = rd32(p + n - 4);
+	} else if (n) {
+		a = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 | (unsigned char)p[n - 1];
+		b = 0;
+	} else {
+		a = b = 0;
 	}
-	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	h = (h ^ n) * 0xbf58476d1ce4e5b9ull;
-	return h ^ (h >> 31);
+	return mum(a ^ h ^ 0x8ebc6af09c88c6e3ull, b ^ (n * 0x589965cc75374cc3ull) ^ 0x1d8e4e27c47d124full);
 }
 
 static uint64_t nonzero(uint64_t h)
@@ -608,6 +639,18 @@ int hz_diag_flush(struct hz_diag *d)
 	int rc = d->owner ? drain(d, 1) : 0;
 
 	memset(d->why_count, 0, sizeof(d->why_count));
+	for (int k = 0; k < 3 && d->owner; k++) {
+		struct hz_countmap *maps[3] = { d->owner->tls.verify, d->owner->tls.cert_errors, d->owner->tls.ca_errors };
+		uint64_t *c;
+		if (!d->zeros[k])
+			continue;
+		if (!(c = hz_countmap_get(maps[k], "0", 1))) {
+			rc = rc ? rc : HZ_ENOMEM;
+			continue;
+		}
+		*c += d->zeros[k];
+		d->zeros[k] = 0;
+	}
 	for (size_t r = 0; r < HZ_RULE_BUILTIN_COUNT && d->owner; r++) {
 		int e = tally_add_into(&d->tally[r], d->owner->hits[r].groups);
 		if (!rc)
@@ -715,12 +758,42 @@ static int count(struct hz_countmap *map, struct hz_str v)
 	return 0;
 }
 
-/* "a b c" into buf from up to three views; returns the length. */
-static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, struct hz_str c)
+/* n bytes of a short key: two overlapping copies up to 32 bytes (client
+ * addresses, frontends, certificate names), no call. */
+static inline void copy_key(char *dst, const char *src, size_t n)
+{
+	if (n <= 16) {
+		hz_copy_short(dst, src, n);
+	} else if (n <= 32) {
+		char x[16], y[16];
+		memcpy(x, src, 16);
+		memcpy(y, src + n - 16, 16);
+		memcpy(dst, x, 16);
+		memcpy(dst + n - 16, y, 16);
+	} else {
+		memcpy(dst, src, n);
+	}
+}
+
+/* "a b c" into buf from up to three views (the missing ones left out), cut
+ * at cap; returns the length. */
+static inline size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, struct hz_str c)
 {
 	struct hz_str v[3] = { a, b, c };
 	size_t n = 0;
 
+	if (a.n + b.n + c.n + 2 <= cap) {
+		/* the usual key: nothing to cut */
+		for (int i = 0; i < 3; i++) {
+			if (!v[i].p)
+				continue;
+			buf[n] = ' ';
+			n += n != 0;
+			copy_key(buf + n, v[i].p, v[i].n);
+			n += v[i].n;
+		}
+		return n;
+	}
 	for (int i = 0; i < 3; i++) {
 		size_t k = v[i].n;
 		if (!v[i].p)
@@ -729,7 +802,7 @@ static size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, st
 			buf[n++] = ' ';
 		if (k > cap - n)
 			k = cap - n;
-		hz_copy_short(buf + n, v[i].p, k);
+		memcpy(buf + n, v[i].p, k);
 		n += k;
 	}
 	return n;
@@ -741,7 +814,8 @@ static int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, st
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), its group queued, the rest in the summary. */
-static int hit(struct hz_diag *d, struct hz_summary *s, struct row *w, enum hz_rule_id r, int64_t ms,
+static inline __attribute__((always_inline)) int hit(struct hz_diag *d, struct hz_summary *s, struct row *w,
+						      enum hz_rule_id r, int64_t ms,
 	       struct hz_str fe, struct hz_str a, struct hz_str b, struct hz_str c, const char *path, uint64_t line)
 {
 	if (ms == INT64_MIN || !w) {
@@ -958,7 +1032,7 @@ static int queue_top(struct hz_diag *d, const struct top *t)
 }
 
 /* Queues a count of group "a b c" of rule r, its key built in the queue. */
-static int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c)
+static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c)
 {
 	struct gop *g;
 	const struct tally *t = &d->tally[r];
@@ -1141,8 +1215,13 @@ static int record_tls(struct hz_diag *d, struct hz_summary *s, const struct hz_d
 		for (int k = 0; k < 3 && !rc; k++) {
 			if (!v[k].p)
 				continue;
+			if (is(v[k], '0')) {
+				/* nearly every line: counted here, added at hz_diag_flush */
+				d->zeros[k]++;
+				continue;
+			}
 			rc = count(maps[k], v[k]);
-			if (bad < 0 && !is(v[k], '0'))
+			if (bad < 0)
 				bad = k;
 		}
 		/* one hit per line, named by the first code that is not 0 */
@@ -1160,12 +1239,12 @@ static int record_tls(struct hz_diag *d, struct hz_summary *s, const struct hz_d
 		 * resumption cannot be linked by them, so they are not kept (that
 		 * would fill the table with one entry per connection) */
 		if (sid.p && !(sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0))
-			sid_key = nonzero(mix(1469598103934665603ull, sid.p, sid.n));
+			sid_key = nonzero(mix(hz_hash_seed, sid.p, sid.n));
 		/* the identity key is needed only to remember a full handshake or to
 		 * trace a resumption that its session id did not trace */
 		if (identity) {
 			struct hz_str serial = val(m, b->serial), sni = val(m, b->sni);
-			uint64_t h = mix(1469598103934665603ull, client.p ? client.p : "", client.n);
+			uint64_t h = mix(hz_hash_seed, client.p ? client.p : "", client.n);
 			h = mix(h, serial.p ? serial.p : subject.p ? subject.p : "", serial.p ? serial.n : subject.n);
 			id_key = nonzero(mix(h, sni.p ? sni.p : "", sni.n));
 		}

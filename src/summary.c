@@ -121,10 +121,6 @@ void hz_summary_free(struct hz_summary *s)
 	free(s);
 }
 
-/* A group that the caller counts itself (hz_summary_hit_only). */
-static const char later_mark;
-#define HZ_GROUP_LATER (&later_mark)
-
 static int add_example(struct hz_rule_hits *h, const char *file, uint64_t line)
 {
 	if (h->nexamples >= HZ_RULE_EXAMPLES)
@@ -150,12 +146,10 @@ static int record_hit(struct hz_summary *s, struct hz_rule_hits *h, const char *
 		if (name && hz_summary_series(s, ms, fe ? fe : "", fe ? fe_n : 0, name, 1))
 			return HZ_ENOMEM;
 	}
-	if (group != HZ_GROUP_LATER) {
-		c = hz_countmap_get(h->groups, group ? group : "", group ? group_n : 0);
-		if (!c)
-			return HZ_ENOMEM;
-		(*c)++;
-	}
+	c = hz_countmap_get(h->groups, group ? group : "", group ? group_n : 0);
+	if (!c)
+		return HZ_ENOMEM;
+	(*c)++;
 	return add_example(h, file, line);
 }
 
@@ -165,9 +159,9 @@ int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const
 	return record_hit(s, &s->hits[rule], hz_rule_def(rule)->name, ms, fe, fe_n, group, group_n, file, line);
 }
 
-int hz_summary_hit_only(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *file, uint64_t line)
+int hz_summary_rule_example(struct hz_summary *s, enum hz_rule_id rule, const char *file, uint64_t line)
 {
-	return record_hit(s, &s->hits[rule], NULL, ms, NULL, 0, HZ_GROUP_LATER, 0, file, line);
+	return add_example(&s->hits[rule], file, line);
 }
 
 int hz_summary_user_hit(struct hz_summary *s, size_t k, int64_t ms, const char *fe, size_t fe_n,

@@ -193,10 +193,26 @@ int hz_summary_merge_take(struct hz_summary *dst, struct hz_summary *src);
 int hz_summary_hit(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *fe, size_t fe_n,
 		   const char *group, size_t group_n, const char *file, uint64_t line);
 
+/* Keeps file:line as an example of the rule (the first HZ_RULE_EXAMPLES
+ * are kept). Returns 0 or HZ_ENOMEM. */
+int hz_summary_rule_example(struct hz_summary *s, enum hz_rule_id rule, const char *file, uint64_t line);
+
 /* hz_summary_hit without the series and the group: for a caller that
  * counts the rule's series itself (adding them with hz_summary_series later)
- * and its group in s->hits[rule].groups. */
-int hz_summary_hit_only(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *file, uint64_t line);
+ * and its group in s->hits[rule].groups. Inline: the diagnosis calls it on
+ * most lines. */
+static inline int hz_summary_hit_only(struct hz_summary *s, enum hz_rule_id rule, int64_t ms, const char *file,
+				      uint64_t line)
+{
+	struct hz_rule_hits *h = &s->hits[rule];
+
+	h->count++;
+	if (ms != INT64_MIN) {
+		h->first_ms = ms < h->first_ms ? ms : h->first_ms;
+		h->last_ms = ms > h->last_ms ? ms : h->last_ms;
+	}
+	return h->nexamples < HZ_RULE_EXAMPLES ? hz_summary_rule_example(s, rule, file, line) : 0;
+}
 
 /* The index of the user rule `name`, added when new (strings copied; NULLs
  * allowed); -1 when out of memory. */
