@@ -363,9 +363,9 @@ struct gop {
  * read (a key's bytes are written once, when first met, and read again
  * when the tally is added into the map: at hz_diag_flush, or when it is
  * full): one miss a hit, in a table a third of the size. A key is known by
- * its 64-bit hash, seeded per process (hz_countmap_hash), as the session
- * tables know handshakes: two groups could only be confused by a collision
- * of 64-bit hashes. */
+ * a 64-bit hash of its pieces, seeded per process (hz_hash_seed), as the
+ * session tables know handshakes: two groups could only be confused by a
+ * collision of 64-bit hashes. */
 struct tslot {
 	uint64_t h;         /* 0 = empty */
 	uint32_t count;
@@ -563,6 +563,12 @@ static inline uint64_t mix(uint64_t h, const char *p, size_t n)
 		a = b = 0;
 	}
 	return mum(a ^ h ^ 0x8ebc6af09c88c6e3ull, b ^ (n * 0x589965cc75374cc3ull) ^ 0x1d8e4e27c47d124full);
+}
+
+/* mix of a view, a missing one apart from an empty one */
+static inline uint64_t mix_view(uint64_t h, struct hz_str v)
+{
+	return v.p ? mix(h, v.p, v.n) : mix(h ^ 0x2d358dccaa6c78a5ull, "", 0);
 }
 
 static uint64_t nonzero(uint64_t h)
@@ -943,7 +949,7 @@ static int run_gop(struct hz_diag *d, const struct gop *g)
 			continue;
 		if (++x->count == UINT32_MAX) {
 			/* the count moves into the map before it overflows */
-			uint64_t *c = hz_countmap_get_hashed(map, g->key, g->n, g->h);
+			uint64_t *c = hz_countmap_get(map, g->key, g->n);
 			if (!c)
 				return HZ_ENOMEM;
 			*c += x->count;
@@ -1046,7 +1052,9 @@ static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_st
 	g = &d->gq[(d->gq_head + d->gq_len++) % GQ];
 	g->rule = r;
 	g->n = group3(g->key, sizeof(g->key), a, b, c);
-	g->h = hz_countmap_hash(g->key, g->n);
+	/* the tally's hash, from the views: reading back the key just written
+	 * would wait for the stores of its pieces */
+	g->h = nonzero(mix_view(mix_view(mix_view(hz_hash_seed, a), b), c));
 	g->seq = d->seq;
 	if (t->s)
 		__builtin_prefetch(&t->s[g->h & t->mask]);
