@@ -1056,8 +1056,9 @@ static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_st
 	 * would wait for the stores of its pieces */
 	g->h = nonzero(mix_view(mix_view(mix_view(hz_hash_seed, a), b), c));
 	g->seq = d->seq;
+	/* for writing: the count goes up, so the line comes in ready for it */
 	if (t->s)
-		__builtin_prefetch(&t->s[g->h & t->mask]);
+		__builtin_prefetch(&t->s[g->h & t->mask], 1);
 	return rc;
 }
 
