@@ -1026,8 +1026,12 @@ static void prefetch_top(const struct hz_diag *d, const struct top *t)
 		__builtin_prefetch(&d->by_id.s[t->id_key & d->by_id.mask], 0, 0);
 }
 
-static int queue_top(struct hz_diag *d, const struct top *t)
+/* Queues a line's tracing work, written in place (a struct built on the
+ * stack and copied in would be read back before its stores are done). */
+static inline int queue_top(struct hz_diag *d, int kind, uint64_t sid_key, uint64_t id_key, int64_t ms, int identity,
+			    int tls13)
 {
+	struct top *t;
 	int rc = 0;
 
 	if (d->tq_len == TQ) {
@@ -1035,8 +1039,20 @@ static int queue_top(struct hz_diag *d, const struct top *t)
 		d->tq_head = (d->tq_head + 1) % TQ;
 		d->tq_len--;
 	}
-	prefetch_top(d, t);
-	d->tq[(d->tq_head + d->tq_len++) % TQ] = *t;
+	if (sid_key)
+		__builtin_prefetch(&d->by_sid.s[sid_key & d->by_sid.mask]);
+	/* not to be kept: see prefetch_top */
+	if (id_key)
+		__builtin_prefetch(&d->by_id.s[id_key & d->by_id.mask], 0, 0);
+	t = &d->tq[(d->tq_head + d->tq_len++) % TQ];
+	t->kind = kind;
+	t->sid_key = sid_key;
+	t->id_key = id_key;
+	t->seq = d->seq;
+	t->ms = ms;
+	t->first_ms = d->first_ms;
+	t->identity = identity;
+	t->tls13 = tls13;
 	return rc;
 }
 
@@ -1274,9 +1290,8 @@ static int record_tls(struct hz_diag *d, struct hz_summary *s, const struct hz_d
 				}
 			}
 			if (!rc) {
-				struct top t = { T_TRACE, sid_key, id_key, d->seq, ms, d->first_ms, identity,
-						 sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0 };
-				rc = queue_top(d, &t);
+				rc = queue_top(d, T_TRACE, sid_key, id_key, ms, identity,
+					       sslv.n == 7 && memcmp(sslv.p, "TLSv1.3", 7) == 0);
 			}
 		} else {
 			if (is(has, '1')) {
@@ -1289,8 +1304,7 @@ static int record_tls(struct hz_diag *d, struct hz_summary *s, const struct hz_d
 			}
 			/* remember the handshake for the resumptions to come */
 			if (!rc && (sid_key || id_key)) {
-				struct top t = { T_PUT, sid_key, id_key, d->seq, ms, d->first_ms, identity, 0 };
-				rc = queue_top(d, &t);
+				rc = queue_top(d, T_PUT, sid_key, id_key, ms, identity, 0);
 			}
 		}
 	} else if (b->has_crt >= 0) {
