@@ -764,23 +764,6 @@ static int count(struct hz_countmap *map, struct hz_str v)
 	return 0;
 }
 
-/* n bytes of a short key: two overlapping copies up to 32 bytes (client
- * addresses, frontends, certificate names), no call. */
-static inline void copy_key(char *dst, const char *src, size_t n)
-{
-	if (n <= 16) {
-		hz_copy_short(dst, src, n);
-	} else if (n <= 32) {
-		char x[16], y[16];
-		memcpy(x, src, 16);
-		memcpy(y, src + n - 16, 16);
-		memcpy(dst, x, 16);
-		memcpy(dst + n - 16, y, 16);
-	} else {
-		memcpy(dst, src, n);
-	}
-}
-
 /* "a b c" into buf from up to three views (the missing ones left out), cut
  * at cap; returns the length. */
 static inline size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_str b, struct hz_str c)
@@ -795,7 +778,7 @@ static inline size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_st
 				continue;
 			buf[n] = ' ';
 			n += n != 0;
-			copy_key(buf + n, v[i].p, v[i].n);
+			hz_copy_short(buf + n, v[i].p, v[i].n);
 			n += v[i].n;
 		}
 		return n;
@@ -814,15 +797,17 @@ static inline size_t group3(char *buf, size_t cap, struct hz_str a, struct hz_st
 	return n;
 }
 
-/* One hit of rule r: its series in the line's row when there is one (else
- * in the summary), the rest in the summary. */
-static int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c);
+static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b,
+			       struct hz_str c);
 
 /* One hit of rule r: its series in the line's row when there is one (else
  * in the summary), its group queued, the rest in the summary. */
+/* always inlined: a call with eleven arguments, most of them on the stack,
+ * cost more than its work on the lines that hit a rule */
 static inline __attribute__((always_inline)) int hit(struct hz_diag *d, struct hz_summary *s, struct row *w,
-						      enum hz_rule_id r, int64_t ms,
-	       struct hz_str fe, struct hz_str a, struct hz_str b, struct hz_str c, const char *path, uint64_t line)
+						      enum hz_rule_id r, int64_t ms, struct hz_str fe, struct hz_str a,
+						      struct hz_str b, struct hz_str c, const char *path,
+						      uint64_t line)
 {
 	if (ms == INT64_MIN || !w) {
 		char g[GROUP_MAX];
@@ -934,7 +919,7 @@ static int run_top(struct hz_diag *d, const struct top *t)
 	return 0;
 }
 
-/* One more hit of group key (hash h) of rule r, whose map is in summary s. */
+/* One more hit of a queued group key, in its rule's tally. */
 static int run_gop(struct hz_diag *d, const struct gop *g)
 {
 	struct tally *t = &d->tally[g->rule];
@@ -1057,7 +1042,8 @@ static inline int queue_top(struct hz_diag *d, int kind, uint64_t sid_key, uint6
 }
 
 /* Queues a count of group "a b c" of rule r, its key built in the queue. */
-static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b, struct hz_str c)
+static inline int queue_group(struct hz_diag *d, enum hz_rule_id r, struct hz_str a, struct hz_str b,
+			       struct hz_str c)
 {
 	struct gop *g;
 	const struct tally *t = &d->tally[r];

@@ -489,7 +489,9 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 					return record(r, i, s);
 				if (first == SIZE_MAX)
 					first = i;
-			} else if (first == SIZE_MAX && col > best_col) {
+			} else if (first == SIZE_MAX && (col > best_col || (col == best_col && i < best_i))) {
+				/* ties to the first route, whatever the previous
+				 * line's: the same reason at any -j and slicing */
 				best_col = col;
 				best_i = i;
 			}

@@ -55,8 +55,14 @@ static inline int hz_eq_short(const char *a, const char *b, size_t n)
  * moves of 8 or 4 bytes, never outside [src, src + n), and no call. */
 static inline void hz_copy_short(char *dst, const char *src, size_t n)
 {
-	if (n > 16) {
+	if (n > 32) {
 		memcpy(dst, src, n);
+	} else if (n > 16) {
+		char a[16], b[16];
+		memcpy(a, src, 16);
+		memcpy(b, src + n - 16, 16);
+		memcpy(dst, a, 16);
+		memcpy(dst + n - 16, b, 16);
 	} else if (n >= 8) {
 		char a[8], b[8];
 		memcpy(a, src, 8);

@@ -107,6 +107,16 @@ cfgs=(--config "$C/haproxy-sample.cfg" --config "$C/haproxy-sample-run2.cfg" --c
 "$jdiff" "$W/r1.json" "$W/r2.json" > "$W/diff" && ok || bad "raw lab lines: -j 2 differs: $(head -c 2000 "$W/diff")"
 check "raw lab lines" "$(wc -l < "$W/raw.log" | tr -d ' ')" "$("$jget" "$W/r2.json" input lines)"
 
+# lines no format takes: the reason names the format that got furthest,
+# the first one on a tie, not the one the previous line matched (which, with
+# threads, depends on the slice a worker did before)
+H=$src/testdata/headers
+"$hz" -j 1 --json "$H/udp-datagrams.log" "$H/rsyslog-files.log" > "$W/h1.json"
+for i in 1 2 3; do
+  "$hz" -j 2 --slice-size 4k --json "$H/udp-datagrams.log" "$H/rsyslog-files.log" > "$W/h2.json"
+  "$jdiff" "$W/h1.json" "$W/h2.json" > "$W/diff" && ok || bad "unparsed reasons: -j 2 differs (run $i): $(head -c 2000 "$W/diff")"
+done
+
 # bad values
 "$hz" -j 0 "$W/raw.log" > /dev/null 2>&1; check "-j 0 is a usage error" 2 $?
 "$hz" --slice-size 10 "$W/raw.log" > /dev/null 2>&1; check "--slice-size 10 is a usage error" 2 $?
