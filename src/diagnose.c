@@ -1074,7 +1074,8 @@ static int64_t line_ms(struct hz_diag *d, struct hz_str v)
 
 	/* the second of the line before (most lines of a busy log): only the
 	 * milliseconds to read, ".mmm" as one word */
-	if (v.n == 24 && d->sec_ms != INT64_MIN && memcmp(v.p, d->sec_key, 20) == 0) {
+	if (v.n == 24 && d->sec_ms != INT64_MIN && rd64(v.p) == rd64(d->sec_key) && rd64(v.p + 8) == rd64(d->sec_key + 8)
+	    && rd64(v.p + 12) == rd64(d->sec_key + 12)) {
 		uint32_t w, dg;
 		memcpy(&w, v.p + 20, 4);
 		/* bytes 1-3 digits: each minus '0' below 10, none borrowing */
@@ -1125,7 +1126,7 @@ static int cert_end(struct hz_diag *d, struct hz_str v, int64_t *ms)
 		h = (h ^ w1 ^ (w2 * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
 	}
 	c = &d->dates[(h >> 55) % HZ_DIAG_DATES];
-	if (c->n != v.n || memcmp(c->key, v.p, v.n) != 0) {
+	if (c->n != v.n || !hz_eq_short(c->key, v.p, v.n)) {
 		c->ok = hz_diag_cert_date(v, &c->ms) == 0;
 		memcpy(c->key, v.p, v.n);
 		c->n = v.n;
