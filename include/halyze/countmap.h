@@ -23,12 +23,13 @@ uint64_t *hz_countmap_get(struct hz_countmap *m, const char *key, size_t n);
  * get its counters with the hash. Prefetching never changes the map, and a
  * map that grew in between only makes the prefetch useless. */
 uint64_t hz_countmap_hash(const char *key, size_t n);
-
-/* The seed of hz_countmap_hash, drawn when the process starts, for other
- * hashes of log content that must not collide on purpose. */
-extern uint64_t hz_hash_seed;
 void hz_countmap_prefetch(const struct hz_countmap *m, uint64_t h, int stage);
 uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t n, uint64_t h);
+
+/* The seed of hz_countmap_hash, drawn when the process starts, for other
+ * hashes of log content that must not collide on purpose (the diagnosis'
+ * group tallies and session keys). */
+extern uint64_t hz_hash_seed;
 
 /* The counters of `key`, or NULL when it was never seen. */
 const uint64_t *hz_countmap_find(const struct hz_countmap *m, const char *key, size_t n);
