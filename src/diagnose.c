@@ -1028,16 +1028,16 @@ static int drain(struct hz_diag *d, int all)
 	return rc;
 }
 
-/* The slots a trace or a put of t will look at. */
-static void prefetch_top(const struct hz_diag *d, const struct top *t)
+/* The slots a trace or a put of these keys will look at. */
+static inline void prefetch_keys(const struct hz_diag *d, uint64_t sid_key, uint64_t id_key)
 {
-	if (t->sid_key)
-		__builtin_prefetch(&d->by_sid.s[t->sid_key & d->by_sid.mask]);
+	if (sid_key)
+		__builtin_prefetch(&d->by_sid.s[sid_key & d->by_sid.mask]);
 	/* not to be kept: a handshake is seldom looked at twice soon, and the
 	 * line would push out of the cache what the next lines reuse (3% on
 	 * the TLS diagnosis) */
-	if (t->id_key)
-		__builtin_prefetch(&d->by_id.s[t->id_key & d->by_id.mask], 0, 0);
+	if (id_key)
+		__builtin_prefetch(&d->by_id.s[id_key & d->by_id.mask], 0, 0);
 }
 
 /* Queues a line's tracing work, written in place (a struct built on the
@@ -1053,11 +1053,7 @@ static inline int queue_top(struct hz_diag *d, int kind, uint64_t sid_key, uint6
 		d->tq_head = (d->tq_head + 1) % TQ;
 		d->tq_len--;
 	}
-	if (sid_key)
-		__builtin_prefetch(&d->by_sid.s[sid_key & d->by_sid.mask]);
-	/* not to be kept: see prefetch_top */
-	if (id_key)
-		__builtin_prefetch(&d->by_id.s[id_key & d->by_id.mask], 0, 0);
+	prefetch_keys(d, sid_key, id_key);
 	t = &d->tq[(d->tq_head + d->tq_len++) % TQ];
 	t->kind = kind;
 	t->sid_key = sid_key;
@@ -1402,7 +1398,7 @@ int hz_diag_join(struct hz_diag *carry, struct hz_diag *part, struct hz_summary 
 		/* the part's resumptions are looked up at random in the tables
 		 * the parts before it left: their slots are fetched a few ahead */
 		if (i + JOIN_AHEAD < part->ncand)
-			prefetch_top(carry, &part->cand[i + JOIN_AHEAD]);
+			prefetch_keys(carry, part->cand[i + JOIN_AHEAD].sid_key, part->cand[i + JOIN_AHEAD].id_key);
 		/* what the first date was when a single scan saw this line */
 		if (carry->first_ms < t.first_ms)
 			t.first_ms = carry->first_ms;
