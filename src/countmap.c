@@ -157,7 +157,7 @@ void hz_countmap_free(struct hz_countmap *m)
 	if (m->recent != no_recent)
 		free(m->recent);
 	hz_big_free(m->slots);
-	free(m->ent);
+	hz_big_free(m->ent);
 	free(m);
 }
 
@@ -391,7 +391,9 @@ uint64_t *hz_countmap_get_hashed(struct hz_countmap *m, const char *key, size_t 
 	}
 	if (m->count == m->ecap) {
 		size_t ncap = m->ecap ? m->ecap * 2 : 16;
-		struct rec **ne = realloc(m->ent, ncap * sizeof(*ne));
+		/* not realloc: a map of a hundred thousand keys would fault
+		 * in its array page by page at each doubling */
+		struct rec **ne = hz_big_grow(m->ent, m->count * sizeof(*ne), ncap * sizeof(*ne));
 		if (!ne)
 			return NULL;
 		m->ent = ne;

@@ -431,7 +431,7 @@ static int tally_init(struct tally *t)
 static void tally_free(struct tally *t)
 {
 	hz_big_free(t->s);
-	free(t->keys);
+	hz_big_free(t->keys);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -989,7 +989,7 @@ put:
 		char *nk;
 		while (ncap < t->used + need)
 			ncap *= 2;
-		if (!(nk = realloc(t->keys, ncap)))
+		if (!(nk = hz_big_grow(t->keys, t->used, ncap)))
 			return HZ_ENOMEM;
 		t->keys = nk;
 		t->cap = ncap;
