@@ -18,6 +18,7 @@ struct hz_diag_binding {
 	int ident[HZ_DIAG_MAX_IDENT];      /* every ssl_c_* field that names a certificate */
 	int nident;
 	int verdict;                       /* logs ssl_fc_has_crt or ssl_fc_is_resumed */
+	int verr[3], verr_k[3], nverr;     /* of verify, c_err, ca_err, those logged: field, 0-2 */
 };
 
 void hz_diag_bind(const struct hz_format *f, struct hz_diag_binding *b);
