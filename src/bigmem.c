@@ -45,8 +45,9 @@ static struct {
 	size_t n, bytes;
 } keep = { PTHREAD_MUTEX_INITIALIZER, { 0 }, { 0 }, 0, 0 };
 
-/* A kept block whose mapping is len bytes or more, the smallest, at most
- * twice that; NULL when none. */
+/* The smallest kept block whose mapping is len bytes or more; NULL when
+ * none. A larger block serves a smaller table whole: its pages are in
+ * memory already, which fresh ones are not. */
 static char *take_kept(size_t len)
 {
 	char *p = NULL;
@@ -54,7 +55,7 @@ static char *take_kept(size_t len)
 
 	pthread_mutex_lock(&keep.lock);
 	for (size_t i = 0; i < keep.n; i++)
-		if (keep.len[i] >= len && keep.len[i] / 2 <= len && (!p || keep.len[i] < keep.len[best])) {
+		if (keep.len[i] >= len && (!p || keep.len[i] < keep.len[best])) {
 			p = keep.p[i];
 			best = i;
 		}
