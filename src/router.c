@@ -421,6 +421,13 @@ static int takes(const struct hz_router *r, size_t i, const struct hz_envelope *
 	return 1;
 }
 
+/* Where route i comes in the order routes are tried in for a line: those
+ * with the line's tag first, then the rest, each in the order added. */
+static size_t rank(const struct hz_router *r, size_t i, const struct hz_envelope *env)
+{
+	return (tagged(&r->r[i], env) ? 0 : r->n) + i;
+}
+
 /* Records the line route i matched (in r->m). */
 static int record(struct hz_router *r, size_t i, struct hz_summary *s)
 {
@@ -487,7 +494,9 @@ int hz_router_consume(void *ud, struct hz_summary *s, const struct hz_envelope *
 			if (fits(r, i, env, &col)) {
 				if (takes(r, i, env))
 					return record(r, i, s);
-				if (first == SIZE_MAX)
+				/* the first that fits in this order, the previous
+				 * line's route included: the same at any -j */
+				if (first == SIZE_MAX || rank(r, i, env) < rank(r, first, env))
 					first = i;
 			} else if (first == SIZE_MAX && (col > best_col || (col == best_col && i < best_i))) {
 				/* ties to the first route, whatever the previous

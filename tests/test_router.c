@@ -202,6 +202,34 @@ int main(void)
 		hz_router_free(r);
 		hz_summary_free(s);
 	}
+	/* A line two routes fit, naming a third proxy whose format does not fit
+	 * it: neither takes it, and the first route that fits does, whatever
+	 * route the line before went to (a slice of a threaded scan starts
+	 * with none): status 201 as fe_a's format reads it, not 999. */
+	for (int before = 0; before < 3; before++) {
+		static const char *const fmts[] = { "%ci [%tr] %ft %ST %B", "%ci [%tr] %ft %B %ST",
+						    "%ci [%tr] %ft %ST %B %Tt" };
+		static const char *const names[] = { "fe_a", "fe_b", "fe_c" };
+		static const char *const prev[] = { NULL, "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_a 200 1",
+						    "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_b 1 200" };
+		const uint64_t *c;
+		r = hz_router_new();
+		s = hz_summary_new(0);
+		for (int i = 0; i < 3; i++) {
+			struct hz_format *f;
+			CHECK_EQ_INT(hz_format_compile(fmts[i], strlen(fmts[i]), &f, &e), 0);
+			CHECK_EQ_INT(hz_router_add(r, names[i], NULL, names[i], f), 0);
+		}
+		CHECK_EQ_INT(hz_router_count(r), 3);
+		if (prev[before])
+			CHECK_EQ_INT(feed(r, s, prev[before], &why), 1);
+		CHECK_EQ_INT(feed(r, s, "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_c 201 999", &why), 1);
+		c = hz_countmap_find(s->status, "201", 3);
+		CHECK(c && *c == 1);
+		CHECK(hz_countmap_find(s->status, "999", 3) == NULL);
+		hz_router_free(r);
+		hz_summary_free(s);
+	}
 	/* the line's tag decides before its frontend field does */
 	{
 		struct hz_format *f;
