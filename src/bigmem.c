@@ -33,9 +33,10 @@ static size_t page_size(void)
  * threads builds its tables anew: without this, every one of them is
  * fresh memory, faulted in and zeroed by the kernel, which on a virtual
  * machine can cost more than the scan's use of it (and more again when
- * the host has to back the pages first). A kept block is zeroed with
- * memset, a tenth of that. Bounded in count and bytes: what is kept was
- * in use a moment before. */
+ * the host has to back the pages first). A kept block is cleared with
+ * memset, at a small fraction of that (bench/README.md, "Session 8
+ * results"). Bounded in count and bytes: what is kept was in use a moment
+ * before. */
 #define KEEP_BLOCKS 16
 #define KEEP_BYTES ((size_t)64 << 20)
 static struct {

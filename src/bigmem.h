@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 /* calloc(n, size) that maps a large block on its own, in huge pages where
- * the kernel gives them; free the result with hz_big_free (never free()).
- * NULL when out of memory. */
+ * the kernel gives them, or reuses one freed before (cleared); free the
+ * result with hz_big_free (never free()). NULL when out of memory. */
 void *hz_big_calloc(size_t n, size_t size);
 /* The same for memory the caller writes before it reads: a small block is
  * not zeroed (with malloc, freed memory comes back without new pages). */

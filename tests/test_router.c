@@ -30,6 +30,20 @@ static void tls_line(struct hz_router *r, struct hz_summary *s, int c, int sec, 
 	CHECK_EQ_INT(feed(r, s, line, &why), 1);
 }
 
+/* A router of three proxies, each named after itself, with these formats. */
+static struct hz_router *three_proxies(const char *const fmts[3], const char *const names[3])
+{
+	struct hz_router *r = hz_router_new();
+	struct hz_err e;
+
+	for (int i = 0; i < 3; i++) {
+		struct hz_format *f;
+		CHECK_EQ_INT(hz_format_compile(fmts[i], strlen(fmts[i]), &f, &e), 0);
+		CHECK_EQ_INT(hz_router_add(r, names[i], NULL, names[i], f), 0);
+	}
+	return r;
+}
+
 static struct hz_router *trace_router(int64_t lifetime_ms, size_t max_sessions)
 {
 	struct hz_router *r = hz_router_new();
@@ -178,13 +192,8 @@ int main(void)
 		static const char *const fmts[] = { "%ci [%tr] %ft %ST %B", "%ci [%tr] %ft %B %ST", "%ci [%tr] %ft %ST %B" };
 		static const char *const names[] = { "fe_a", "fe_b", "fe_c" };
 		const uint64_t *c;
-		r = hz_router_new();
+		r = three_proxies(fmts, names);
 		s = hz_summary_new(0);
-		for (int i = 0; i < 3; i++) {
-			struct hz_format *f;
-			CHECK_EQ_INT(hz_format_compile(fmts[i], strlen(fmts[i]), &f, &e), 0);
-			CHECK_EQ_INT(hz_router_add(r, names[i], NULL, names[i], f), 0);
-		}
 		CHECK_EQ_INT(hz_router_count(r), 2);
 		/* status 201 only when read as fe_a's format, 202 as fe_b's */
 		CHECK_EQ_INT(feed(r, s, "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_a 201 999", &why), 1);
@@ -213,13 +222,8 @@ int main(void)
 		static const char *const prev[] = { NULL, "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_a 200 1",
 						    "1.2.3.4 [27/Nov/2026:04:16:05.870] fe_b 1 200" };
 		const uint64_t *c;
-		r = hz_router_new();
+		r = three_proxies(fmts, names);
 		s = hz_summary_new(0);
-		for (int i = 0; i < 3; i++) {
-			struct hz_format *f;
-			CHECK_EQ_INT(hz_format_compile(fmts[i], strlen(fmts[i]), &f, &e), 0);
-			CHECK_EQ_INT(hz_router_add(r, names[i], NULL, names[i], f), 0);
-		}
 		CHECK_EQ_INT(hz_router_count(r), 3);
 		if (prev[before])
 			CHECK_EQ_INT(feed(r, s, prev[before], &why), 1);
