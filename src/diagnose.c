@@ -513,11 +513,12 @@ static int tally_grow(struct tally *t)
 #define AGE_GROUP 3
 #define AGE_TRACE 2
 enum { T_PUT, T_TRACE };
+/* 48 bytes: a scan split among threads keeps one for each resumption an
+ * earlier part may trace (hundreds of thousands) */
 struct top {
-	int kind;
 	uint64_t sid_key, id_key, seq;
 	int64_t ms, first_ms;   /* first_ms as the line saw it */
-	int identity, tls13;
+	uint8_t kind, identity, tls13;
 };
 
 struct hz_diag {
@@ -1073,14 +1074,14 @@ static inline int queue_top(struct hz_diag *d, int kind, uint64_t sid_key, uint6
 	}
 	prefetch_keys(d, sid_key, id_key);
 	t = &d->tq[(d->tq_head + d->tq_len++) % TQ];
-	t->kind = kind;
+	t->kind = (uint8_t)kind;
 	t->sid_key = sid_key;
 	t->id_key = id_key;
 	t->seq = d->seq;
 	t->ms = ms;
 	t->first_ms = d->first_ms;
-	t->identity = identity;
-	t->tls13 = tls13;
+	t->identity = (uint8_t)(identity != 0);
+	t->tls13 = (uint8_t)(tls13 != 0);
 	return rc;
 }
 
