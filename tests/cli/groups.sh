@@ -6,12 +6,7 @@
 # Usage: groups.sh HALYZE JGET SOURCE_DIR [JDIFF]
 set -u
 hz=$1 jget=$2
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { fail=$((fail+1)); echo "FAIL: $*"; }
-check() { # what expected actual
-  if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi
-}
+. "$(dirname "$0")/lib/check.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
 F='%ci:%cp [%tr] %ft %b/%s %ST %B {%[ssl_fc_has_crt],%[ssl_fc_is_resumed]} %{+Q}r'
@@ -52,5 +47,4 @@ check "capped: 192.0.2.3" "$h3" "$("$jget" "$W/p.json" findings 0 all_groups "fe
 sum=$(python3 -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))["findings"][0]["all_groups"].values()))' "$W/p.json")
 check "capped: every hit in a group" "$n" "$sum"
 
-echo "groups: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish groups

@@ -5,12 +5,7 @@
 # Usage: threads.sh HALYZE JGET SOURCE_DIR JDIFF
 set -u
 hz=$1 jget=$2 src=$3 jdiff=$4
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { fail=$((fail+1)); echo "FAIL: $*"; }
-check() { # what expected actual
-  if [ "$2" = "$3" ]; then ok; else bad "$1: expected '$2', got '$3'"; fi
-}
+. "$(dirname "$0")/lib/check.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
 F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq {%{+Q}[ssl_c_s_dn(cn)],%{+Q}[ssl_c_i_dn(cn)],%[ssl_c_serial,hex],%[ssl_c_notafter],%{+Q}[ssl_fc_sni],%[ssl_c_verify],%[ssl_fc_has_crt],%[ssl_fc_is_resumed],%[ssl_c_used],%sslv} %{+Q}r'
@@ -121,5 +116,4 @@ done
 "$hz" -j 0 "$W/raw.log" > /dev/null 2>&1; check "-j 0 is a usage error" 2 $?
 "$hz" --slice-size 10 "$W/raw.log" > /dev/null 2>&1; check "--slice-size 10 is a usage error" 2 $?
 
-echo "threads: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish threads
