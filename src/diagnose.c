@@ -174,21 +174,9 @@ static void table_free(struct table *t)
 	hz_big_free(t->s);
 }
 
-/* Where a key's search starts: the first slot of its cache line (4 slots
- * of 16 bytes; a big table is mapped on a huge page), not the slot the key
- * names. A search then reads that line and, a third of the time, the next
- * one; both are prefetched (prefetch_keys). From the key's own slot, more
- * than half the searches of a 16 MB identity table read a second line and
- * one line is prefetched: 1.57 lines a lookup against 1.44, and 0.55x
- * against 0.59x in 31 alternated rounds (bench/README.md, "Session 9"). */
-static inline size_t home(uint64_t key, size_t mask)
-{
-	return key & mask & ~(size_t)3;
-}
-
 static struct slot *table_find(const struct table *t, uint64_t key)
 {
-	size_t i = home(key, t->mask);
+	size_t i = key & t->mask;
 	for (;;) {
 		struct slot *s = &t->s[i];
 		if (s->key == key)
@@ -271,7 +259,7 @@ static void table_purge(struct table *t, int64_t cut)
 		t->s[i].key = 0;
 		if (!is_live(t, x.ms) || x.ms < cut)
 			continue;
-		for (j = home(x.key, t->mask); t->s[j].key; j = (j + 1) & t->mask)
+		for (j = x.key & t->mask; t->s[j].key; j = (j + 1) & t->mask)
 			;
 		t->s[j] = x;
 		n++;
@@ -306,7 +294,7 @@ static int table_rebuild(struct table *t, size_t extra)
 		const struct slot *x = &t->s[i];
 		if (!x->key || !is_live(t, x->ms) || x->ms < cut)
 			continue;
-		size_t j = home(x->key, ncap - 1);
+		size_t j = x->key & (ncap - 1);
 		while (ns[j].key)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = *x;
@@ -326,7 +314,7 @@ static int table_set(struct table *t, uint64_t key, int64_t ms)
 	size_t i;
 
 	for (;;) {
-		for (i = home(key, t->mask); t->s[i].key && t->s[i].key != key; i = (i + 1) & t->mask)
+		for (i = key & t->mask; t->s[i].key && t->s[i].key != key; i = (i + 1) & t->mask)
 			;
 		if (t->s[i].key || t->count < t->limit)
 			break;
@@ -1062,19 +1050,13 @@ static int drain(struct hz_diag *d, int all)
 /* The slots a trace or a put of these keys will look at. */
 static inline void prefetch_keys(const struct hz_diag *d, uint64_t sid_key, uint64_t id_key)
 {
-	if (sid_key) {
-		size_t i = home(sid_key, d->by_sid.mask);
-		__builtin_prefetch(&d->by_sid.s[i]);
-		__builtin_prefetch(&d->by_sid.s[(i + 4) & d->by_sid.mask]);
-	}
+	if (sid_key)
+		__builtin_prefetch(&d->by_sid.s[sid_key & d->by_sid.mask]);
 	/* not to be kept: a handshake is seldom looked at twice soon, and the
 	 * line would push out of the cache what the next lines reuse (3% on
 	 * the TLS diagnosis) */
-	if (id_key) {
-		size_t i = home(id_key, d->by_id.mask);
-		__builtin_prefetch(&d->by_id.s[i], 0, 0);
-		__builtin_prefetch(&d->by_id.s[(i + 4) & d->by_id.mask], 0, 0);
-	}
+	if (id_key)
+		__builtin_prefetch(&d->by_id.s[id_key & d->by_id.mask], 0, 0);
 }
 
 /* Queues a line's tracing work, written in place (a struct built on the
