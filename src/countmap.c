@@ -64,20 +64,6 @@ static inline const char *rec_key(const struct hz_countmap *m, const struct rec 
 	return (const char *)(r->vals + m->nvals);
 }
 
-static inline uint64_t rd64(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t rd32(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 static inline uint64_t mix(uint64_t h)
 {
 	h ^= h >> 29;
@@ -116,10 +102,10 @@ static uint64_t hash_key(const char *p, size_t n)
 	if (n >= 8) {
 		size_t i;
 		for (i = 0; i + 8 < n; i += 8)
-			h = mix(h ^ rd64(p + i));
-		w = rd64(p + n - 8);
+			h = mix(h ^ hz_rd64(p + i));
+		w = hz_rd64(p + n - 8);
 	} else if (n >= 4) {
-		w = rd32(p) | rd32(p + n - 4) << 32;
+		w = hz_rd32(p) | hz_rd32(p + n - 4) << 32;
 	} else if (n > 0) {
 		w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
 		    (uint64_t)(unsigned char)p[n - 1] << 16;
@@ -244,9 +230,9 @@ static inline size_t recent_slot(const char *p, size_t n)
 	uint64_t w;
 
 	if (n >= 8)
-		w = rd64(p) ^ (rd64(p + n - 8) << 1);
+		w = hz_rd64(p) ^ (hz_rd64(p + n - 8) << 1);
 	else if (n >= 4)
-		w = rd32(p) | rd32(p + n - 4) << 32;
+		w = hz_rd32(p) | hz_rd32(p + n - 4) << 32;
 	else
 		w = n ? (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
 			(uint64_t)(unsigned char)p[n - 1] << 16 : 0;

@@ -6,6 +6,7 @@
 
 #include "halyze/correlate.h"
 #include "halyze/fields.h"
+#include "halyze/str.h"
 #include "bigmem.h"
 
 /* The sample field whose expression is `fetch`, alone or with arguments or
@@ -563,20 +564,6 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-static inline uint64_t rd64(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t rd32(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* Folds (p, n) into h, sixteen bytes a multiply, the last ones read
  * overlapping (never outside the view); the length goes in too, so ("ab",
  * "c") and ("a", "bc") differ. h starts from hz_hash_seed: the keys are
@@ -588,15 +575,15 @@ static inline uint64_t mix(uint64_t h, const char *p, size_t n)
 	if (n > 16) {
 		size_t i = 0;
 		for (; i + 16 < n; i += 16)
-			h = mum(rd64(p + i) ^ h ^ 0xa0761d6478bd642full, rd64(p + i + 8) ^ 0xe7037ed1a0b428dbull);
-		a = rd64(p + n - 16);
-		b = rd64(p + n - 8);
+			h = mum(hz_rd64(p + i) ^ h ^ 0xa0761d6478bd642full, hz_rd64(p + i + 8) ^ 0xe7037ed1a0b428dbull);
+		a = hz_rd64(p + n - 16);
+		b = hz_rd64(p + n - 8);
 	} else if (n >= 8) {
-		a = rd64(p);
-		b = rd64(p + n - 8);
+		a = hz_rd64(p);
+		b = hz_rd64(p + n - 8);
 	} else if (n >= 4) {
-		a = rd32(p);
-		b = rd32(p + n - 4);
+		a = hz_rd32(p);
+		b = hz_rd32(p + n - 4);
 	} else if (n) {
 		a = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 | (unsigned char)p[n - 1];
 		b = 0;
@@ -1118,8 +1105,8 @@ static int64_t line_ms(struct hz_diag *d, struct hz_str v)
 
 	/* the second of the line before (most lines of a busy log): only the
 	 * milliseconds to read, ".mmm" as one word */
-	if (v.n == 24 && d->sec_ms != INT64_MIN && rd64(v.p) == rd64(d->sec_key) && rd64(v.p + 8) == rd64(d->sec_key + 8)
-	    && rd64(v.p + 12) == rd64(d->sec_key + 12)) {
+	if (v.n == 24 && d->sec_ms != INT64_MIN && hz_rd64(v.p) == hz_rd64(d->sec_key) && hz_rd64(v.p + 8) == hz_rd64(d->sec_key + 8)
+	    && hz_rd64(v.p + 12) == hz_rd64(d->sec_key + 12)) {
 		uint32_t w, dg;
 		memcpy(&w, v.p + 20, 4);
 		/* bytes 1-3 digits: each minus '0' below 10, none borrowing */

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "halyze/envelope.h"
+#include "halyze/str.h"
 
 /* Every scan below is bounded by n: lines are not NUL-terminated and may
  * hold NUL bytes. Sub-parsers return the index just past what they read, or
@@ -618,14 +619,6 @@ static inline __m128i ld16(const char *s)
 	return _mm_loadu_si128((const __m128i *)(const void *)s);
 }
 
-static inline uint64_t ld8(const char *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s, 8);
-	return w;
-}
-
 /* Templates of the stamps: byte k of the text minus want[k] must be at
  * most lim[k] (unsigned): 0 for a fixed byte, 9 for a digit. */
 static const char bsd_want[2][16] = {
@@ -656,7 +649,7 @@ static inline int off_template(__m128i v, const char *want, const unsigned char 
  * of the eight bytes at s. */
 static inline uint64_t pairs(const char *s)
 {
-	uint64_t x = ld8(s) & 0x0F0F0F0F0F0F0F0Fu;
+	uint64_t x = hz_rd64(s) & 0x0F0F0F0F0F0F0F0Fu;
 
 	return x * 10 + (x >> 8);
 }
@@ -789,7 +782,7 @@ static inline int fast_bsd(const char *p, size_t o, size_t n, int pri, struct hz
 
 	if (n - o < 16 + 32)
 		return 0;
-	key = (uint32_t)ld8(s) & 0xFFFFFF;
+	key = (uint32_t)hz_rd64(s) & 0xFFFFFF;
 	mo = month_tab[MHASH(key)].mon;
 	sp = s[4] == ' ';
 	if (month_tab[MHASH(key)].key != key || !mo ||

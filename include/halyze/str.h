@@ -3,6 +3,7 @@
 #define HZ_STR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* A view into someone else's buffer: not NUL-terminated, may hold NUL
@@ -24,6 +25,21 @@ static inline int hz_str_eq(struct hz_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+}
+
+/* The 8 or 4 bytes at p, in the machine's order, at any alignment. */
+static inline uint64_t hz_rd64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t hz_rd32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
 }
 
 /* memcmp(a, b, n) == 0 for the short keys of the hot paths: two
