@@ -8,7 +8,8 @@ hz=$1 jget=$2 src=$3 jdiff=$4
 . "$(dirname "$0")/lib/check.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
-F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq {%{+Q}[ssl_c_s_dn(cn)],%{+Q}[ssl_c_i_dn(cn)],%[ssl_c_serial,hex],%[ssl_c_notafter],%{+Q}[ssl_fc_sni],%[ssl_c_verify],%[ssl_fc_has_crt],%[ssl_fc_is_resumed],%[ssl_c_used],%sslv} %{+Q}r'
+. "$(dirname "$0")/lib/tls_log.sh"
+F=$TLS_FORMAT
 
 # 20 000 TLS lines, one every 100 ms (2000 s), and 80 more. 400 clients take turns; each
 # does a full handshake on every 10th visit (every 400 s) and resumes in
@@ -18,14 +19,7 @@ F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%s
 # before the window), 30 at the end are untraced for want of a handshake.
 # Garbage lines, connection errors and HAProxy messages are sprinkled in.
 # awk counts what it writes.
-awk -v out="$W/tls.log" -v truth="$W/truth" 'function ts(t,  s, ms) {
-    s = int(t / 10); ms = (t % 10) * 100
-    return sprintf("27/Nov/2026:%02d:%02d:%02d.%03d", 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms)
-  }
-  function line(t, ip, cn, serial, has, res) {
-    printf "%s:%d [%s] fe_mtls~ be_app/app1 0/0/1/2/3 200 512 - - ---- 1/1/0/0/0 0/0 {\"%s\",\"Example CA\",%s,271127041537Z,\"api.example\",0,%d,%d,1,TLSv1.2} \"GET /api HTTP/1.1\"\n", ip, 40000 + t % 20000, ts(t), cn, serial, has, res > out
-    n++
-  }
+awk -v out="$W/tls.log" -v truth="$W/truth" "$TLS_AWK"'
   BEGIN {
     n = 0; full = 0; traced = 0; early = 0; late = 0; garbage = 0; connerr = 0; msgs = 0
     for (t = 0; t < 20000; t++) {

@@ -10,7 +10,8 @@ hz=$1 jget=$2 jdiff=$4
 . "$(dirname "$0")/lib/check.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
-F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq {%{+Q}[ssl_c_s_dn(cn)],%{+Q}[ssl_c_i_dn(cn)],%[ssl_c_serial,hex],%[ssl_c_notafter],%{+Q}[ssl_fc_sni],%[ssl_c_verify],%[ssl_fc_has_crt],%[ssl_fc_is_resumed],%[ssl_c_used],%sslv} %{+Q}r'
+. "$(dirname "$0")/lib/tls_log.sh"
+F=$TLS_FORMAT
 
 # 60 000 steps of 100 ms (6000 s). At step c, client c does a full
 # handshake, and resumes d steps later, d spread over 1-11 999 steps (up to
@@ -19,22 +20,18 @@ F='%ci:%cp [%t] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%s
 # exact edge), nor those whose resumption would fall after the last step.
 # About 6000 handshakes are live at a time, so the tables hold thousands of
 # dead ones between purges.
-awk -v out="$W/tls.log" -v truth="$W/truth" 'function ts(t,  s, ms) {
-    s = int(t / 10); ms = (t % 10) * 100
-    return sprintf("27/Nov/2026:%02d:%02d:%02d.%03d", 10 + int(s / 3600), int(s / 60) % 60, s % 60, ms)
-  }
-  function line(t, c, has, res) {
-    printf "10.%d.%d.%d:%d [%s] fe_mtls~ be_app/app1 0/0/1/2/3 200 512 - - ---- 1/1/0/0/0 0/0 {\"client%d\",\"Example CA\",%X,271127041537Z,\"api.example\",0,%d,%d,1,TLSv1.2} \"GET /api HTTP/1.1\"\n", \
-      int(c / 65536), int(c / 256) % 256, c % 256, 40000 + t % 20000, ts(t), c, 4096 + c, has, res > out
-    n++
+awk -v out="$W/tls.log" -v truth="$W/truth" "$TLS_AWK"'
+  function client(t, c) {   # client c, at line t
+    line(t, sprintf("10.%d.%d.%d", int(c / 65536), int(c / 256) % 256, c % 256), "client" c, sprintf("%X", 4096 + c), \
+      t == c, t != c)
   }
   BEGIN {
     S = 60000; L = 6000; n = 0; full = 0; traced = 0; untraced = 0
     for (t = 0; t < S; t++) {
-      line(t, t, 1, 0); full++
+      client(t, t); full++
       for (k = 1; k <= due[t]; k++) {
         c = who[t, k]
-        line(t, c, 0, 1)
+        client(t, c)
         if (t - c <= L) traced++; else untraced++
       }
       d = 1 + (t * 7919) % 11999
