@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ab.sh: compares builds (or options) against a reference command, in
-# alternated rounds on one CPU, and prints each one's median throughput
-# ratio to the reference, with the lowest and highest.
+# alternated rounds pinned with taskset, and prints each one's median
+# throughput ratio to the reference (the lower middle one for an even
+# number of rounds), with the lowest and highest.
 #
 # Usage: bench/ab.sh ROUNDS CPUS 'ref=COMMAND' 'a=COMMAND' ['b=COMMAND' ...]
 #   ROUNDS  rounds to run (20-30 to see 0.02 on this VM)
